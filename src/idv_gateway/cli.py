@@ -1,0 +1,111 @@
+"""The `idv-gateway` command: `serve`, `simulate didit|kayle` and `export-schema`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from idv_gateway.simulators import DEFAULT_DIDIT_API_KEY, DEFAULT_KAYLE_API_KEY
+
+__all__ = ["main"]
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError("must be >= 0")
+    return number
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="idv-gateway", description="One GraphQL API over Didit and Kayle."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser(
+        "serve",
+        help="run the gateway (the embedded demo when no provider is configured)",
+    )
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+
+    simulate = commands.add_parser("simulate", help="run a standalone provider simulator")
+    simulate.add_argument("provider", choices=["didit", "kayle"])
+    simulate.add_argument("--port", type=int, required=True)
+    simulate.add_argument("--host", default="127.0.0.1")
+    simulate.add_argument("--seed", type=int, default=7)
+    simulate.add_argument("--sessions", type=_positive, default=None, help="KYC or Kayle sessions")
+    simulate.add_argument(
+        "--business-sessions", type=_positive, default=None, help="KYB sessions (Didit only)"
+    )
+    simulate.add_argument("--latency-ms", type=_positive, default=0)
+    simulate.add_argument("--api-key", default=None)
+
+    export = commands.add_parser("export-schema", help="print the GraphQL SDL")
+    export.add_argument(
+        "--federation", action="store_true", help="print the Apollo Federation subgraph SDL"
+    )
+    return parser
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    if args.provider == "didit":
+        from idv_gateway.simulators.didit import create_didit_app
+
+        options: dict[str, int] = {}
+        if args.sessions is not None:
+            options["sessions"] = args.sessions
+        if args.business_sessions is not None:
+            options["business_sessions"] = args.business_sessions
+        app = create_didit_app(
+            seed=args.seed,
+            latency_ms=args.latency_ms,
+            api_key=args.api_key or DEFAULT_DIDIT_API_KEY,
+            **options,
+        )
+    else:
+        if args.business_sessions is not None:
+            print("--business-sessions applies to the Didit simulator only", file=sys.stderr)
+            return 2
+        from idv_gateway.simulators.kayle import create_kayle_app
+
+        kayle_options = {} if args.sessions is None else {"sessions": args.sessions}
+        app = create_kayle_app(
+            seed=args.seed,
+            latency_ms=args.latency_ms,
+            api_key=args.api_key or DEFAULT_KAYLE_API_KEY,
+            **kayle_options,
+        )
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from idv_gateway.server import serve
+
+    return serve(host=args.host, port=args.port, workers=args.workers)
+
+
+def _export_schema(args: argparse.Namespace) -> int:
+    from idv_gateway.schema import export_sdl
+
+    sys.stdout.write(export_sdl(federation=args.federation))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    if args.command == "simulate":
+        return _simulate(args)
+    if args.command == "serve":
+        return _serve(args)
+    return _export_schema(args)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())
