@@ -6,7 +6,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from idv_gateway.simulators import DEFAULT_DIDIT_API_KEY, DEFAULT_KAYLE_API_KEY
+from idv_gateway.simulators import (
+    DEFAULT_DIDIT_API_KEY,
+    DEFAULT_KAYLE_API_KEY,
+    DEFAULT_KAYLE_SESSIONS,
+    DEFAULT_KYB_SESSIONS,
+    DEFAULT_KYC_SESSIONS,
+)
 
 __all__ = ["main"]
 
@@ -57,16 +63,14 @@ def _simulate(args: argparse.Namespace) -> int:
     if args.provider == "didit":
         from idv_gateway.simulators.didit import create_didit_app
 
-        options: dict[str, int] = {}
-        if args.sessions is not None:
-            options["sessions"] = args.sessions
-        if args.business_sessions is not None:
-            options["business_sessions"] = args.business_sessions
         app = create_didit_app(
             seed=args.seed,
+            sessions=DEFAULT_KYC_SESSIONS if args.sessions is None else args.sessions,
+            business_sessions=(
+                DEFAULT_KYB_SESSIONS if args.business_sessions is None else args.business_sessions
+            ),
             latency_ms=args.latency_ms,
             api_key=args.api_key or DEFAULT_DIDIT_API_KEY,
-            **options,
         )
     else:
         if args.business_sessions is not None:
@@ -74,12 +78,11 @@ def _simulate(args: argparse.Namespace) -> int:
             return 2
         from idv_gateway.simulators.kayle import create_kayle_app
 
-        kayle_options = {} if args.sessions is None else {"sessions": args.sessions}
         app = create_kayle_app(
             seed=args.seed,
+            sessions=DEFAULT_KAYLE_SESSIONS if args.sessions is None else args.sessions,
             latency_ms=args.latency_ms,
             api_key=args.api_key or DEFAULT_KAYLE_API_KEY,
-            **kayle_options,
         )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

@@ -193,12 +193,16 @@ class SimOps:
         await _send_json(send, status, payload)
 
 
-async def _apply_fault(fault: Fault, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+async def _apply_fault(
+    fault: Fault, app: ASGIApp, scope: Scope, receive: Receive, send: Send
+) -> None:
     if fault.mode == "delay":
         await asyncio.sleep(fault.delay_ms / 1000)
         await app(scope, receive, send)
     elif fault.mode == "status":
-        headers = [] if fault.retry_after is None else [(b"retry-after", str(fault.retry_after).encode())]
+        headers = (
+            [] if fault.retry_after is None else [(b"retry-after", str(fault.retry_after).encode())]
+        )
         body = {"detail": f"Simulated fault: HTTP {fault.status}."}
         await _send_json(send, fault.status, body, headers)
     elif fault.mode == "malformed":
@@ -218,7 +222,9 @@ def _abort_connection(send: Send) -> None:
     raise ConnectionResetError("simulated connection reset")
 
 
-async def _drip_response(delay_ms: int, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+async def _drip_response(
+    delay_ms: int, app: ASGIApp, scope: Scope, receive: Receive, send: Send
+) -> None:
     """Run the real handler, then send its body in slices spread over `delay_ms`."""
     start: Message | None = None
     chunks: list[bytes] = []
@@ -239,17 +245,19 @@ async def _drip_response(delay_ms: int, app: ASGIApp, scope: Scope, receive: Rec
     pause = delay_ms / 1000 / _SLOW_BODY_CHUNKS
     for offset in range(0, len(body), step):
         await asyncio.sleep(pause)
-        await send({"type": "http.response.body", "body": body[offset : offset + step], "more_body": True})
+        await send(
+            {"type": "http.response.body", "body": body[offset : offset + step], "more_body": True}
+        )
     await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 async def _read_body(receive: Receive) -> bytes:
-    body = b""
+    chunks: list[bytes] = []
     while True:
         message = await receive()
-        body += message.get("body", b"")
+        chunks.append(bytes(message.get("body", b"")))
         if not message.get("more_body", False):
-            return body
+            return b"".join(chunks)
 
 
 async def _send_json(

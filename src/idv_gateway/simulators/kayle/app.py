@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from idv_gateway.simulators import DEFAULT_ANCHOR, DEFAULT_KAYLE_API_KEY
+from idv_gateway.simulators import DEFAULT_ANCHOR, DEFAULT_KAYLE_API_KEY, DEFAULT_KAYLE_SESSIONS
 from idv_gateway.simulators._ops import SimOps
 from idv_gateway.simulators.kayle.contract import Rejection, parse_create_body
 from idv_gateway.simulators.kayle.dataset import generate_sessions
@@ -231,7 +231,7 @@ def _default_clock(anchor: datetime) -> Callable[[], datetime]:
 def create_kayle_app(
     *,
     seed: int = 7,
-    sessions: int = 1500,
+    sessions: int = DEFAULT_KAYLE_SESSIONS,
     latency_ms: int = 0,
     api_key: str = DEFAULT_KAYLE_API_KEY,
     anchor: datetime = DEFAULT_ANCHOR,

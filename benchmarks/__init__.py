@@ -1,0 +1,1 @@
+"""Benchmarks: real load against real processes (see docs/benchmarks.md)."""

@@ -1,0 +1,109 @@
+"""The FastAPI application: `/graphql` (with GraphiQL), `/healthz`, `/readyz`."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from idv_gateway.config import Settings, get_settings
+from idv_gateway.domain import Provider
+from idv_gateway.pagination import CursorCodec
+from idv_gateway.providers import DiditProvider, KayleProvider
+from idv_gateway.schema import GatewayContext, build_schema
+from idv_gateway.schema.errors import format_error
+from idv_gateway.service import SessionService
+from idv_gateway.upstreams import open_upstreams
+
+__all__ = ["create_app"]
+
+logger = logging.getLogger("idv_gateway")
+
+
+class _Router(GraphQLRouter[GatewayContext, None]):
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        context: GatewayContext | None = getattr(request.state, "gateway_context", None)
+        errors = list(result.errors or [])
+        if context is not None:
+            errors.extend(context.partial_errors)
+        response: GraphQLHTTPResponse = {"data": result.data}
+        if errors:
+            response["errors"] = [format_error(e) for e in errors]
+        if result.extensions:
+            response["extensions"] = result.extensions
+        return response
+
+
+async def _context(request: Request) -> GatewayContext:
+    context = GatewayContext(service=request.app.state.service)
+    request.state.gateway_context = context
+    return context
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    transports: Mapping[Provider, httpx.AsyncBaseTransport] | None = None,
+) -> FastAPI:
+    """`transports` replaces the providers' network transports (tests, benchmarks)."""
+    settings = settings or get_settings()
+    if settings.cursor_secret is None and not (settings.demo_mode or transports):
+        raise RuntimeError(
+            "IDV_GATEWAY_CURSOR_SECRET must be set when providers are configured: it signs "
+            "pagination cursors and must be the same on every worker"
+        )
+    codec = CursorCodec(settings.cursor_key())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            upstreams = await open_upstreams(settings, stack, transports)
+            app.state.upstreams = upstreams
+            app.state.service = SessionService(
+                didit=None if upstreams.didit is None else DiditProvider(client=upstreams.didit),
+                kayle=None if upstreams.kayle is None else KayleProvider(client=upstreams.kayle),
+                codec=codec,
+            )
+            if upstreams.demo:
+                logger.warning(
+                    "EMBEDDED DEMO: no provider configured; serving simulated Didit and Kayle "
+                    "data in-process. Set IDV_GATEWAY_DIDIT_BASE_URL / IDV_GATEWAY_KAYLE_BASE_URL "
+                    "to use real providers."
+                )
+            yield
+
+    app = FastAPI(title="idv-gateway", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.include_router(
+        _Router(build_schema(), context_getter=_context, graphql_ide="graphiql"), prefix="/graphql"
+    )
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        upstreams = getattr(request.app.state, "upstreams", None)
+        providers: dict[str, Any] = {
+            "DIDIT": upstreams is not None and upstreams.didit is not None,
+            "KAYLE": upstreams is not None and upstreams.kayle is not None,
+        }
+        ready = any(providers.values())
+        body = {
+            "status": "ready" if ready else "not ready",
+            "providers": {k: "configured" if v else "not configured" for k, v in providers.items()},
+            "demo": bool(upstreams and upstreams.demo),
+        }
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    return app

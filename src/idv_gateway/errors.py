@@ -1,0 +1,122 @@
+"""The gateway's error hierarchy. Leaves are chosen by what a client does next.
+
+    GatewayError                    code             retryable
+    ├── BadUserInput                BAD_USER_INPUT   no  (fix the request)
+    └── ProviderError                                (carries provider and HTTP status)
+        ├── ProviderAuthFailed      PROVIDER_AUTH_FAILED   no  (fix the credential)
+        ├── ProviderRateLimited     PROVIDER_RATE_LIMITED  yes (after `retry_after`)
+        ├── ProviderUnavailable     PROVIDER_UNAVAILABLE   yes
+        ├── ProviderTimeout         PROVIDER_TIMEOUT       yes
+        └── ProviderBadResponse     PROVIDER_BAD_RESPONSE  only if the body was cut short
+
+Messages never contain credentials or upstream bodies; `extensions()` is what a GraphQL
+client sees.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from idv_gateway.domain import Provider
+
+__all__ = [
+    "BadUserInput",
+    "GatewayError",
+    "ProviderAuthFailed",
+    "ProviderBadResponse",
+    "ProviderError",
+    "ProviderRateLimited",
+    "ProviderTimeout",
+    "ProviderUnavailable",
+]
+
+
+class GatewayError(Exception):
+    code: ClassVar[str] = "INTERNAL"
+    retryable: bool = False
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def extensions(self) -> dict[str, Any]:
+        return {"code": self.code, "retryable": self.retryable}
+
+
+class BadUserInput(GatewayError):
+    code = "BAD_USER_INPUT"
+
+    def __init__(self, message: str, *, argument: str | None = None) -> None:
+        super().__init__(message)
+        self.argument = argument
+
+    def extensions(self) -> dict[str, Any]:
+        extensions = super().extensions()
+        if self.argument is not None:
+            extensions["argument"] = self.argument
+        return extensions
+
+
+class ProviderError(GatewayError):
+    retryable = True
+
+    def __init__(self, provider: Provider, message: str, *, status: int | None = None) -> None:
+        super().__init__(f"{provider.value.title()}: {message}")
+        self.provider = provider
+        self.status = status
+
+    def extensions(self) -> dict[str, Any]:
+        extensions = super().extensions()
+        extensions["provider"] = self.provider.value
+        if self.status is not None:
+            extensions["httpStatus"] = self.status
+        return extensions
+
+
+class ProviderAuthFailed(ProviderError):
+    code = "PROVIDER_AUTH_FAILED"
+    retryable = False
+
+
+class ProviderRateLimited(ProviderError):
+    code = "PROVIDER_RATE_LIMITED"
+
+    def __init__(
+        self,
+        provider: Provider,
+        message: str,
+        *,
+        status: int | None = 429,
+        retry_after: float | None,
+    ) -> None:
+        super().__init__(provider, message, status=status)
+        self.retry_after = retry_after
+
+    def extensions(self) -> dict[str, Any]:
+        extensions = super().extensions()
+        if self.retry_after is not None:
+            extensions["retryAfterSeconds"] = self.retry_after
+        return extensions
+
+
+class ProviderUnavailable(ProviderError):
+    code = "PROVIDER_UNAVAILABLE"
+
+
+class ProviderTimeout(ProviderError):
+    code = "PROVIDER_TIMEOUT"
+
+
+class ProviderBadResponse(ProviderError):
+    code = "PROVIDER_BAD_RESPONSE"
+
+    def __init__(
+        self,
+        provider: Provider,
+        message: str,
+        *,
+        status: int | None = None,
+        retryable: bool = False,
+    ) -> None:
+        super().__init__(provider, message, status=status)
+        self.retryable = retryable

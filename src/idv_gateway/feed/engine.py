@@ -1,0 +1,161 @@
+"""Builds one newest-first page from several source readers, with the partial-failure policy.
+
+Policy (one place): a source whose provider fails is left out of the page, its error is
+reported, and its cursor state is kept as it was, so reading the same `after` again once
+the provider is back returns the page complete, and paging on loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from idv_gateway.domain import Session, SessionSource
+from idv_gateway.errors import ProviderError
+from idv_gateway.pagination import (
+    CursorCodec,
+    Entry,
+    FeedCursor,
+    SortKey,
+    SourceState,
+    just_before,
+    safe_prefix,
+)
+
+__all__ = ["FeedPage", "Reader", "read_page"]
+
+MAX_ROUNDS = 8
+MARGIN = 1.2
+
+
+class Reader(Protocol):
+    source: SessionSource
+    position: SortKey | None
+    items: list[Entry]
+    frontier: SortKey | None
+    density: float | None
+    error: ProviderError | None
+    total: int | None
+    requests: int
+    rows_fetched: int
+    exhausted: bool
+
+    @property
+    def frontier_us(self) -> int | None: ...
+
+    async def step(self, target_us: int | None, need: int) -> None: ...
+
+    def state_after(self, key: SortKey) -> SourceState: ...
+
+
+@dataclass(frozen=True)
+class FeedPage:
+    entries: list[Entry]
+    has_next: bool
+    has_previous: bool
+    total: int | None
+    # One error per failed provider, with the sources it left out of the page.
+    errors: list[tuple[ProviderError, tuple[SessionSource, ...]]]
+    upstream_requests: int
+    upstream_rows: int
+    _readers: Sequence[Reader]
+    _resume: SortKey | None
+    _cursor: FeedCursor
+    _codec: CursorCodec
+
+    @property
+    def sessions(self) -> list[Session]:
+        return [session for _, session in self.entries]
+
+    def cursor_at(self, index: int) -> str:
+        """The cursor that resumes right after the `index`-th entry of this page."""
+        return self._encode(self.entries[index][0])
+
+    def _encode(self, key: SortKey) -> str:
+        states = dict(self._cursor.states)
+        for reader in self._readers:
+            states[reader.source] = reader.state_after(key)
+        return self._codec.encode(
+            FeedCursor(
+                connection=self._cursor.connection, digest=self._cursor.digest, states=states
+            )
+        )
+
+    def end_cursor(self) -> str | None:
+        if self._resume is not None:
+            return self._encode(self._resume)
+        return self._codec.encode(self._cursor) if self._cursor.states else None
+
+
+def _errors_by_provider(
+    readers: Sequence[Reader],
+) -> list[tuple[ProviderError, tuple[SessionSource, ...]]]:
+    grouped: dict[object, tuple[ProviderError, tuple[SessionSource, ...]]] = {}
+    for reader in readers:
+        if reader.error is not None:
+            first, sources = grouped.get(reader.error.provider, (reader.error, ()))
+            grouped[reader.error.provider] = (first, (*sources, reader.source))
+    return list(grouped.values())
+
+
+def _target(readers: Sequence[Reader], reference_us: int | None, need: int) -> int | None:
+    """The time down to which every source should read to yield about `need` rows."""
+    if reference_us is None or any(r.density is None for r in readers):
+        return None
+    density = sum(r.density or 0.0 for r in readers)
+    if density <= 0:
+        return None
+    return reference_us - int(need * MARGIN / density * 1e6)
+
+
+async def read_page(
+    readers: Sequence[Reader],
+    *,
+    first: int,
+    cursor: FeedCursor,
+    codec: CursorCodec,
+    resumed: bool,
+) -> FeedPage:
+    need = first + 1  # one more than asked tells whether a next page exists
+    positions = [-r.position[0] for r in readers if r.position is not None]
+    target = _target(readers, max(positions, default=None), need)
+    await asyncio.gather(*(r.step(target, need) for r in readers))
+    for round_number in range(MAX_ROUNDS + 1):
+        live = [r for r in readers if r.error is None]
+        safe = safe_prefix([r.items for r in live], [r.frontier for r in live], need)
+        pending = [r for r in live if r.frontier is not None]
+        if len(safe) >= need or not pending or round_number == MAX_ROUNDS:
+            break
+        deficit = need - len(safe)
+        # The newest frontier is the one holding the page back.
+        reference = max(r.frontier_us or 0 for r in pending)
+        target = _target(live, reference, deficit)
+        behind = [r for r in pending if target is None or (r.frontier_us or 0) > target]
+        await asyncio.gather(*(r.step(target, deficit) for r in behind or pending))
+    errors = _errors_by_provider(readers)
+    bound = min((r.frontier for r in pending if r.frontier is not None), default=None)
+    resume: SortKey | None
+    if len(safe) > first:
+        resume = safe[first - 1][0]
+    elif bound is not None:
+        # Everything before the bound is known and emitted: skip past rows that did not
+        # match, so a page with no match still makes progress.
+        resume = just_before(bound)
+    else:
+        resume = safe[-1][0] if safe else None
+    totals = [r.total for r in readers]
+    return FeedPage(
+        entries=safe[:first],
+        has_next=len(safe) > first or bool(errors) or bound is not None,
+        has_previous=resumed,
+        total=None if errors or any(t is None for t in totals) else sum(t or 0 for t in totals),
+        errors=errors,
+        upstream_requests=sum(r.requests for r in readers),
+        upstream_rows=sum(r.rows_fetched for r in readers),
+        _readers=readers,
+        _resume=resume,
+        _cursor=cursor,
+        _codec=codec,
+    )

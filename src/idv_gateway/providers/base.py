@@ -1,0 +1,68 @@
+"""The port between the gateway and its providers: what an adapter must offer.
+
+Adapters speak the gateway's vocabulary (domain objects and `filters`); upstream
+parameters, JSON and paging tokens stay inside them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
+
+from idv_gateway.domain import KayleSession, KybSession, KycSession, Provider
+from idv_gateway.filters import KayleFilter, KybFilter, KycFilter
+
+__all__ = ["CursorPage", "DiditPort", "KaylePort", "OffsetPage"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class OffsetPage(Generic[T]):
+    """One limit/offset page, in upstream order (newest first)."""
+
+    rows: tuple[T, ...]
+    # Number of upstream matches when the provider reports it exactly, else None.
+    total: int | None
+    has_more: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CursorPage(Generic[T]):
+    """One keyset page, in upstream order (by id, not by time)."""
+
+    rows: tuple[T, ...]
+    next_cursor: str | None
+
+
+class DiditPort(Protocol):
+    provider: Provider
+
+    async def list_kyc(
+        self, flt: KycFilter, *, offset: int, limit: int
+    ) -> OffsetPage[KycSession]: ...
+
+    async def list_kyb(
+        self, flt: KybFilter, *, offset: int, limit: int
+    ) -> OffsetPage[KybSession]: ...
+
+    async def get_kyc(self, session_id: str) -> KycSession | None: ...
+
+    async def get_kyb(self, session_id: str) -> KybSession | None: ...
+
+
+class KaylePort(Protocol):
+    provider: Provider
+
+    async def list_sessions(
+        self,
+        flt: KayleFilter,
+        *,
+        created_from: datetime | None,
+        created_to: datetime | None,
+        starting_after: str | None,
+        limit: int,
+    ) -> CursorPage[KayleSession]: ...
+
+    async def get_session(self, session_id: str) -> KayleSession | None: ...

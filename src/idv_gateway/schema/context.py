@@ -1,0 +1,25 @@
+"""Per-request state handed to resolvers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.fastapi import BaseContext
+
+from idv_gateway.service import SessionService
+
+__all__ = ["GatewayContext", "Info"]
+
+
+@dataclass
+class GatewayContext(BaseContext):
+    service: SessionService
+    # Errors that accompany data (a provider failed, the others answered); appended to the
+    # response's `errors` after execution.
+    partial_errors: list[GraphQLError] = field(default_factory=list)
+
+
+Info: TypeAlias = strawberry.Info[GatewayContext, None]

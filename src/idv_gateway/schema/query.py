@@ -1,0 +1,176 @@
+"""Root query: the unified feed, one connection per source, and Relay node lookups."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+
+from idv_gateway.domain import SessionSource
+from idv_gateway.errors import BadUserInput, GatewayError
+from idv_gateway.feed import FeedPage
+from idv_gateway.schema.connection import Connection, to_graphql
+from idv_gateway.schema.context import Info
+from idv_gateway.schema.didit_types import KybSession, KycSession
+from idv_gateway.schema.inputs import (
+    KayleSessionFilter,
+    KybSessionFilter,
+    KycSessionFilter,
+    SessionFilterInput,
+)
+from idv_gateway.schema.kayle_types import KayleSession
+from idv_gateway.schema.node import Node, Session, decode_global_id
+
+__all__ = ["Query", "graphql_error"]
+
+T = TypeVar("T")
+_FIRST = "How many sessions to return, 1 to 100."
+_AFTER = "Return sessions after this cursor (an `endCursor` or edge `cursor` of this field)."
+_FILTER = "Only sessions matching every given filter."
+DEFAULT_FIRST = 20
+_BACKWARD = "Not supported: providers page forward only. Use `first`/`after`."
+
+
+def graphql_error(
+    error: GatewayError, info: Info, sources: tuple[SessionSource, ...] = ()
+) -> GraphQLError:
+    extensions = error.extensions()
+    if sources:
+        extensions["sources"] = [source.value for source in sources]
+    return GraphQLError(
+        error.message, path=info.path.as_list(), original_error=error, extensions=extensions
+    )
+
+
+async def _run(info: Info, call: Callable[[], Awaitable[T]]) -> T:
+    """Turn the gateway's expected errors into GraphQL errors with `extensions.code`."""
+    try:
+        return await call()
+    except GatewayError as error:
+        raise graphql_error(error, info) from error
+
+
+def _size(first: int | None) -> int:
+    return DEFAULT_FIRST if first is None else first
+
+
+def _forward_only(last: int | None, before: str | None) -> None:
+    if last is not None or before is not None:
+        raise BadUserInput(
+            "backward paging (`last`/`before`) is not supported: the providers page forward "
+            "only; page with `first`/`after`",
+            argument="last" if last is not None else "before",
+        )
+
+
+def _connection(info: Info, page: FeedPage) -> Connection[T]:
+    for error, sources in page.errors:
+        info.context.partial_errors.append(graphql_error(error, info, sources))
+    return Connection.from_page(page)
+
+
+@strawberry.type(description="Identity-verification sessions of Didit and Kayle, in one API.")
+class Query:
+    @strawberry.field(
+        description="Every session of Didit KYC, Didit KYB and Kayle in one newest-first feed. "
+        "When a provider fails, the page holds the others' sessions and `errors` says which "
+        "provider failed; `endCursor` keeps the failed provider where it was."
+    )
+    async def sessions(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=_FIRST)] = DEFAULT_FIRST,
+        after: Annotated[str | None, strawberry.argument(description=_AFTER)] = None,
+        filter: Annotated[
+            SessionFilterInput | None, strawberry.argument(description=_FILTER)
+        ] = None,
+        last: Annotated[int | None, strawberry.argument(description=_BACKWARD)] = None,
+        before: Annotated[str | None, strawberry.argument(description=_BACKWARD)] = None,
+    ) -> Connection[Session]:
+        async def call() -> FeedPage:
+            _forward_only(last, before)
+            flt = (filter or SessionFilterInput()).to_filter()
+            return await info.context.service.feed_page(flt, first=_size(first), after=after)
+
+        return _connection(info, await _run(info, call))
+
+    @strawberry.field(description="Didit KYC sessions, newest first, with every Didit KYC filter.")
+    async def kyc_sessions(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=_FIRST)] = DEFAULT_FIRST,
+        after: Annotated[str | None, strawberry.argument(description=_AFTER)] = None,
+        filter: Annotated[KycSessionFilter | None, strawberry.argument(description=_FILTER)] = None,
+    ) -> Connection[KycSession]:
+        async def call() -> FeedPage:
+            flt = (filter or KycSessionFilter()).to_filter()
+            return await info.context.service.kyc_page(flt, first=_size(first), after=after)
+
+        return _connection(info, await _run(info, call))
+
+    @strawberry.field(description="Didit KYB sessions, newest first.")
+    async def kyb_sessions(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=_FIRST)] = DEFAULT_FIRST,
+        after: Annotated[str | None, strawberry.argument(description=_AFTER)] = None,
+        filter: Annotated[KybSessionFilter | None, strawberry.argument(description=_FILTER)] = None,
+    ) -> Connection[KybSession]:
+        async def call() -> FeedPage:
+            flt = (filter or KybSessionFilter()).to_filter()
+            return await info.context.service.kyb_page(flt, first=_size(first), after=after)
+
+        return _connection(info, await _run(info, call))
+
+    @strawberry.field(
+        description="Kayle sessions, newest first (Kayle itself lists by id, not by time)."
+    )
+    async def kayle_sessions(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description=_FIRST)] = DEFAULT_FIRST,
+        after: Annotated[str | None, strawberry.argument(description=_AFTER)] = None,
+        filter: Annotated[
+            KayleSessionFilter | None, strawberry.argument(description=_FILTER)
+        ] = None,
+    ) -> Connection[KayleSession]:
+        async def call() -> FeedPage:
+            flt = (filter or KayleSessionFilter()).to_filter()
+            return await info.context.service.kayle_page(flt, first=_size(first), after=after)
+
+        return _connection(info, await _run(info, call))
+
+    @strawberry.field(description="Fetch any session by its global `id`; null if it is gone.")
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")],
+    ) -> Node | None:
+        async def call() -> Node | None:
+            source, provider_id = decode_global_id(id)
+            session = await info.context.service.get_session(source, provider_id)
+            return None if session is None else to_graphql(session)
+
+        return await _run(info, call)
+
+    @strawberry.field(description="Fetch several sessions by global id, in order; null if gone.")
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID], strawberry.argument(description="Global ids (at most 100).")
+        ],
+    ) -> list[Node | None]:
+        async def call() -> list[Node | None]:
+            if len(ids) > 100:
+                raise BadUserInput("`ids` holds more than 100 ids", argument="ids")
+            decoded = [decode_global_id(i) for i in ids]
+            found = await asyncio.gather(
+                *(info.context.service.get_session(s, p) for s, p in decoded)
+            )
+            return [None if s is None else to_graphql(s) for s in found]
+
+        return await _run(info, call)

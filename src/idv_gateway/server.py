@@ -1,0 +1,35 @@
+"""`idv-gateway serve`: uvicorn with the app factory, and a loud notice in demo mode."""
+
+from __future__ import annotations
+
+import sys
+
+import uvicorn
+
+from idv_gateway.config import get_settings
+from idv_gateway.upstreams import DEMO_SIZES
+
+__all__ = ["serve"]
+
+
+def serve(*, host: str, port: int, workers: int) -> int:
+    settings = get_settings()
+    if settings.demo_mode:
+        print(
+            "*** idv-gateway EMBEDDED DEMO ***\n"
+            "No provider is configured, so both simulators run in-process with seeded data:\n"
+            f"  Didit: {DEMO_SIZES['kyc']} KYC + {DEMO_SIZES['kyb']} KYB sessions, "
+            f"Kayle: {DEMO_SIZES['kayle']} sessions (seed {settings.demo_seed}).\n"
+            "Set IDV_GATEWAY_DIDIT_BASE_URL and IDV_GATEWAY_KAYLE_BASE_URL for real providers.",
+            file=sys.stderr,
+        )
+    print(f"GraphiQL: http://{host}:{port}/graphql", file=sys.stderr, flush=True)
+    uvicorn.run(
+        "idv_gateway.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+    return 0

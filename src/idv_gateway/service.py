@@ -1,0 +1,205 @@
+"""The gateway's use cases: one page of a connection, and sessions by id.
+
+Resolvers call this module only; it decides which sources a filter reaches, builds one
+reader per source and leaves merging and the partial-failure policy to `feed.engine`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from idv_gateway.domain import (
+    KayleSession,
+    KybSession,
+    KycSession,
+    Provider,
+    Session,
+    SessionSource,
+)
+from idv_gateway.errors import BadUserInput, ProviderError, ProviderUnavailable
+from idv_gateway.feed.didit_reader import DiditReader
+from idv_gateway.feed.engine import FeedPage, Reader, read_page
+from idv_gateway.feed.kayle_reader import KayleReader
+from idv_gateway.filters import KayleFilter, KybFilter, KycFilter, SessionFilter
+from idv_gateway.pagination import (
+    CursorCodec,
+    Entry,
+    FeedCursor,
+    SortKey,
+    SourceState,
+    filter_digest,
+    from_micros,
+    micros,
+)
+from idv_gateway.providers.base import CursorPage, DiditPort, KaylePort, OffsetPage
+
+__all__ = ["MAX_PAGE_SIZE", "SessionService"]
+
+MAX_PAGE_SIZE = 100
+P = TypeVar("P")
+
+
+def _check_first(first: int) -> None:
+    if not 1 <= first <= MAX_PAGE_SIZE:
+        raise BadUserInput(
+            f"`first` must be between 1 and {MAX_PAGE_SIZE}, got {first}", argument="first"
+        )
+
+
+def _check_window(flt: Any) -> None:
+    start, end = flt.created_from, flt.created_to
+    if start is not None and end is not None and start > end:
+        raise BadUserInput("`createdFrom` is after `createdTo`", argument="filter")
+
+
+def _not_configured(provider: Provider) -> ProviderUnavailable:
+    error = ProviderUnavailable(provider, "is not configured on this gateway")
+    error.retryable = False
+    return error
+
+
+class _Unconfigured:
+    """Stands in for a source whose provider has no base URL configured."""
+
+    def __init__(self, source: SessionSource, state: SourceState) -> None:
+        self.source = source
+        self.position = state.position
+        self.items: list[Entry] = []
+        self.frontier: SortKey | None = None
+        self.density: float | None = None
+        self.error: ProviderError | None = _not_configured(source.provider)
+        self.total: int | None = None
+        self.requests = 0
+        self.rows_fetched = 0
+        self.exhausted = True
+        self._state = state
+
+    @property
+    def frontier_us(self) -> int | None:
+        return None
+
+    async def step(self, target_us: int | None, need: int) -> None:
+        del target_us, need  # nothing to read
+
+    def state_after(self, key: SortKey) -> SourceState:
+        del key  # the position stays where it was
+        return self._state
+
+
+class SessionService:
+    def __init__(
+        self, *, didit: DiditPort | None, kayle: KaylePort | None, codec: CursorCodec
+    ) -> None:
+        self._didit = didit
+        self._kayle = kayle
+        self._codec = codec
+
+    # -- connections --------------------------------------------------------------
+    async def kyc_page(self, flt: KycFilter, *, first: int, after: str | None) -> FeedPage:
+        return await self._page("kycSessions", flt, {SessionSource.DIDIT_KYC: flt}, first, after)
+
+    async def kyb_page(self, flt: KybFilter, *, first: int, after: str | None) -> FeedPage:
+        return await self._page("kybSessions", flt, {SessionSource.DIDIT_KYB: flt}, first, after)
+
+    async def kayle_page(self, flt: KayleFilter, *, first: int, after: str | None) -> FeedPage:
+        return await self._page("kayleSessions", flt, {SessionSource.KAYLE: flt}, first, after)
+
+    async def feed_page(self, flt: SessionFilter, *, first: int, after: str | None) -> FeedPage:
+        parts: dict[SessionSource, KycFilter | KybFilter | KayleFilter] = {}
+        for source, part in (
+            (SessionSource.DIDIT_KYC, flt.kyc()),
+            (SessionSource.DIDIT_KYB, flt.kyb()),
+            (SessionSource.KAYLE, flt.kayle()),
+        ):
+            if part is not None:
+                parts[source] = part
+        return await self._page("sessions", flt, parts, first, after)
+
+    async def _page(
+        self,
+        connection: str,
+        flt: Any,
+        parts: dict[SessionSource, KycFilter | KybFilter | KayleFilter],
+        first: int,
+        after: str | None,
+    ) -> FeedPage:
+        _check_first(first)
+        _check_window(flt)
+        digest = filter_digest(dataclasses.asdict(flt))
+        if after is None:
+            cursor = FeedCursor(connection=connection, digest=digest)
+        else:
+            cursor = self._codec.decode(after, connection=connection, digest=digest)
+        readers = [
+            self._reader(source, part, cursor.states.get(source, SourceState()))
+            for source, part in parts.items()
+        ]
+        return await read_page(
+            readers, first=first, cursor=cursor, codec=self._codec, resumed=after is not None
+        )
+
+    def _reader(
+        self,
+        source: SessionSource,
+        flt: KycFilter | KybFilter | KayleFilter,
+        state: SourceState,
+    ) -> Reader:
+        if isinstance(flt, KayleFilter):
+            if self._kayle is None:
+                return _Unconfigured(source, state)
+            return KayleReader(
+                _window_fetch(self._kayle, flt),
+                flt.matches,
+                state,
+                lower_us=None if flt.created_from is None else micros(flt.created_from),
+                upper_us=None if flt.created_to is None else micros(flt.created_to),
+            )
+        if self._didit is None:
+            return _Unconfigured(source, state)
+        return DiditReader(source, _offset_fetch(self._didit, flt), flt.matches, state)
+
+    # -- lookups ------------------------------------------------------------------
+    async def get_session(self, source: SessionSource, session_id: str) -> Session | None:
+        """One session by provider id, or None when it does not exist upstream."""
+        if source is SessionSource.KAYLE:
+            kayle = self._require(self._kayle, Provider.KAYLE)
+            return await kayle.get_session(session_id)
+        didit = self._require(self._didit, Provider.DIDIT)
+        if source is SessionSource.DIDIT_KYC:
+            return await didit.get_kyc(session_id)
+        return await didit.get_kyb(session_id)
+
+    @staticmethod
+    def _require(port: P | None, provider: Provider) -> P:
+        if port is None:
+            raise _not_configured(provider)
+        return port
+
+
+def _offset_fetch(didit: DiditPort, flt: KycFilter | KybFilter) -> Callable[[int, int], Any]:
+    async def fetch(offset: int, limit: int) -> OffsetPage[Session]:
+        page: OffsetPage[KycSession] | OffsetPage[KybSession]
+        if isinstance(flt, KycFilter):
+            page = await didit.list_kyc(flt, offset=offset, limit=limit)
+        else:
+            page = await didit.list_kyb(flt, offset=offset, limit=limit)
+        return OffsetPage(rows=tuple(page.rows), total=page.total, has_more=page.has_more)
+
+    return fetch
+
+
+def _window_fetch(kayle: KaylePort, flt: KayleFilter) -> Callable[..., Any]:
+    async def fetch(
+        start_us: int | None, top_us: int | None, cursor: str | None, limit: int
+    ) -> CursorPage[KayleSession]:
+        return await kayle.list_sessions(
+            flt,
+            created_from=None if start_us is None else from_micros(start_us),
+            created_to=None if top_us is None else from_micros(top_us),
+            starting_after=cursor,
+            limit=limit,
+        )
+
+    return fetch

@@ -1,0 +1,105 @@
+"""One long-lived HTTP client per provider, from settings (or the embedded demo)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import httpx
+
+from idv_gateway.config import Settings
+from idv_gateway.domain import Provider
+from idv_gateway.simulators import (
+    DEFAULT_DIDIT_API_KEY,
+    DEFAULT_KAYLE_API_KEY,
+    DEFAULT_KAYLE_SESSIONS,
+    DEFAULT_KYB_SESSIONS,
+    DEFAULT_KYC_SESSIONS,
+)
+
+__all__ = ["DEMO_SIZES", "Upstreams", "open_upstreams"]
+
+# The embedded demo's dataset: big enough to page through, quick to generate.
+DEMO_SIZES = {
+    "kyc": DEFAULT_KYC_SESSIONS,
+    "kyb": DEFAULT_KYB_SESSIONS,
+    "kayle": DEFAULT_KAYLE_SESSIONS,
+}
+_DEMO_URLS = {Provider.DIDIT: "http://didit.demo", Provider.KAYLE: "http://kayle.demo"}
+
+
+@dataclass(frozen=True)
+class Upstreams:
+    didit: httpx.AsyncClient | None
+    kayle: httpx.AsyncClient | None
+    demo: bool
+
+
+def _timeout(settings: Settings) -> httpx.Timeout:
+    return httpx.Timeout(
+        settings.upstream_timeout_seconds, connect=settings.upstream_connect_timeout_seconds
+    )
+
+
+def _limits(settings: Settings) -> httpx.Limits:
+    return httpx.Limits(
+        max_connections=settings.max_upstream_concurrency,
+        max_keepalive_connections=settings.max_upstream_concurrency,
+    )
+
+
+def _demo_transports(settings: Settings) -> dict[Provider, httpx.AsyncBaseTransport]:
+    from idv_gateway.simulators.didit import create_didit_app
+    from idv_gateway.simulators.kayle import create_kayle_app
+
+    didit = create_didit_app(
+        seed=settings.demo_seed,
+        sessions=DEMO_SIZES["kyc"],
+        business_sessions=DEMO_SIZES["kyb"],
+    )
+    kayle = create_kayle_app(seed=settings.demo_seed, sessions=DEMO_SIZES["kayle"])
+    return {
+        Provider.DIDIT: httpx.ASGITransport(app=didit),
+        Provider.KAYLE: httpx.ASGITransport(app=kayle),
+    }
+
+
+async def open_upstreams(
+    settings: Settings,
+    stack: contextlib.AsyncExitStack,
+    transports: Mapping[Provider, httpx.AsyncBaseTransport] | None = None,
+) -> Upstreams:
+    """Clients are closed by `stack`; a provider with no base URL and no transport is absent."""
+    demo = settings.demo_mode and not transports
+    chosen = dict(transports or {})
+    urls = {Provider.DIDIT: settings.didit_base_url, Provider.KAYLE: settings.kayle_base_url}
+    keys = {
+        Provider.DIDIT: settings.didit_api_key.get_secret_value() if settings.didit_api_key else "",
+        Provider.KAYLE: settings.kayle_api_key.get_secret_value() if settings.kayle_api_key else "",
+    }
+    if demo:
+        chosen = _demo_transports(settings)
+        urls = dict(_DEMO_URLS)
+        keys = {Provider.DIDIT: DEFAULT_DIDIT_API_KEY, Provider.KAYLE: DEFAULT_KAYLE_API_KEY}
+
+    clients: dict[Provider, httpx.AsyncClient | None] = {}
+    for provider in Provider:
+        url = urls[provider] or (_DEMO_URLS[provider] if provider in chosen else None)
+        if url is None:
+            clients[provider] = None
+            continue
+        headers = (
+            {"x-api-key": keys[provider]}
+            if provider is Provider.DIDIT
+            else {"authorization": f"Bearer {keys[provider]}"}
+        )
+        client = httpx.AsyncClient(
+            base_url=url,
+            headers=headers,
+            timeout=_timeout(settings),
+            limits=_limits(settings),
+            transport=chosen.get(provider),
+        )
+        clients[provider] = await stack.enter_async_context(client)
+    return Upstreams(didit=clients[Provider.DIDIT], kayle=clients[Provider.KAYLE], demo=demo)
