@@ -10,44 +10,18 @@ from typing import Any
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from strawberry.fastapi import GraphQLRouter
-from strawberry.http import GraphQLHTTPResponse
-from strawberry.types import ExecutionResult
 
 from idv_gateway.config import Settings, get_settings
 from idv_gateway.domain import Provider
+from idv_gateway.graphql_http import graphql_router
 from idv_gateway.pagination import CursorCodec
 from idv_gateway.providers import DiditProvider, KayleProvider
-from idv_gateway.schema import GatewayContext, build_schema
-from idv_gateway.schema.errors import format_error
 from idv_gateway.service import SessionService
 from idv_gateway.upstreams import open_upstreams
 
 __all__ = ["create_app"]
 
 logger = logging.getLogger("idv_gateway")
-
-
-class _Router(GraphQLRouter[GatewayContext, None]):
-    async def process_result(
-        self, request: Request, result: ExecutionResult
-    ) -> GraphQLHTTPResponse:
-        context: GatewayContext | None = getattr(request.state, "gateway_context", None)
-        errors = list(result.errors or [])
-        if context is not None:
-            errors.extend(context.partial_errors)
-        response: GraphQLHTTPResponse = {"data": result.data}
-        if errors:
-            response["errors"] = [format_error(e) for e in errors]
-        if result.extensions:
-            response["extensions"] = result.extensions
-        return response
-
-
-async def _context(request: Request) -> GatewayContext:
-    context = GatewayContext(service=request.app.state.service)
-    request.state.gateway_context = context
-    return context
 
 
 def create_app(
@@ -83,9 +57,7 @@ def create_app(
             yield
 
     app = FastAPI(title="idv-gateway", lifespan=lifespan, docs_url=None, redoc_url=None)
-    app.include_router(
-        _Router(build_schema(), context_getter=_context, graphql_ide="graphiql"), prefix="/graphql"
-    )
+    app.include_router(graphql_router(), prefix="/graphql")
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:
