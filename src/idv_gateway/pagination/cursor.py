@@ -54,6 +54,18 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
+def _not_a_cursor() -> BadUserInput:
+    return BadUserInput(
+        "`after` is not a cursor of this connection; use an `endCursor` or edge `cursor` "
+        "returned by it, unchanged",
+        argument="after",
+    )
+
+
+def _key(raw: Any) -> SortKey | None:
+    return None if raw is None else (int(raw[0]), int(raw[1]), str(raw[2]))
+
+
 class CursorCodec:
     def __init__(self, key: bytes) -> None:
         self._key = key
@@ -62,24 +74,22 @@ class CursorCodec:
         return hmac.new(self._key, payload, hashlib.sha256).digest()[:_SIGNATURE_BYTES]
 
     def encode(self, cursor: FeedCursor) -> str:
-        states = {
-            source.value: [
-                None if state.position is None else list(state.position),
-                state.offset,
-                None if state.density is None else round(state.density, 6),
-            ]
-            for source, state in cursor.states.items()
-        }
-        body = {"v": VERSION, "c": cursor.connection, "f": cursor.digest, "s": states}
+        positions = [state.position for state in cursor.states.values()]
+        common = max(set(positions), key=positions.count) if positions else None
+        states: dict[str, list[Any]] = {}
+        for source, state in cursor.states.items():
+            density = None if state.density is None else float(f"{state.density:.4g}")
+            entry: list[Any] = [state.offset, density]
+            if state.position != common:
+                entry.append(None if state.position is None else list(state.position))
+            states[str(source.rank)] = entry
+        key = None if common is None else list(common)
+        body = {"v": VERSION, "c": cursor.connection, "f": cursor.digest, "k": key, "s": states}
         payload = json.dumps(body, separators=(",", ":")).encode()
         return _b64(payload + self._sign(payload))
 
     def decode(self, token: str, *, connection: str, digest: str) -> FeedCursor:
-        invalid = BadUserInput(
-            "`after` is not a cursor of this connection; use an `endCursor` or edge `cursor` "
-            "returned by it, unchanged",
-            argument="after",
-        )
+        invalid = _not_a_cursor()
         try:
             raw = _unb64(token)
         except (ValueError, TypeError):
@@ -87,7 +97,13 @@ class CursorCodec:
         payload, signature = raw[:-_SIGNATURE_BYTES], raw[-_SIGNATURE_BYTES:]
         if len(raw) <= _SIGNATURE_BYTES or not hmac.compare_digest(signature, self._sign(payload)):
             raise invalid
-        body = json.loads(payload)
+        try:
+            return self._parse(json.loads(payload), connection=connection, digest=digest)
+        except (KeyError, IndexError, TypeError, ValueError):
+            raise invalid from None
+
+    def _parse(self, body: Any, *, connection: str, digest: str) -> FeedCursor:
+        invalid = _not_a_cursor()
         if body.get("v") != VERSION:
             raise BadUserInput(
                 "this cursor was made by another version of the gateway; start from the first page",
@@ -101,8 +117,12 @@ class CursorCodec:
                 "paging, or start from the first page",
                 argument="after",
             )
+        sources = list(SessionSource)
+        common = _key(body.get("k"))
         states = {}
-        for name, (position, offset, density) in body["s"].items():
-            key = None if position is None else (position[0], position[1], position[2])
-            states[SessionSource(name)] = SourceState(position=key, offset=offset, density=density)
+        for rank, entry in body["s"].items():
+            position = _key(entry[2]) if len(entry) > 2 else common
+            states[sources[int(rank)]] = SourceState(
+                position=position, offset=entry[0], density=entry[1]
+            )
         return FeedCursor(connection=connection, digest=digest, states=states)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 
@@ -13,8 +15,14 @@ from idv_gateway.schema.query import Query
 __all__ = ["GatewayContext", "Info", "build_schema", "export_sdl"]
 
 
+class _Schema(strawberry.Schema):
+    def process_errors(self, errors: Any, execution_context: Any = None) -> None:
+        """Errors are logged where they are shaped (`schema.errors`), unexpected ones only."""
+        del errors, execution_context
+
+
 def build_schema() -> strawberry.Schema:
-    return strawberry.Schema(
+    return _Schema(
         query=Query,
         types=[KycSession, KybSession, KayleSession],
         extensions=[ParserCache, ValidationCache],
