@@ -130,4 +130,5 @@ class DiditReader:
         if self._first_offset is None:
             return SourceState(position=key, offset=self._state.offset, density=self.density)
         newer = bisect.bisect_left(self._neg_times, key[0])  # rows strictly newer than key's time
-        return SourceState(position=key, offset=self._first_offset + newer, density=self.density)
+        density = 0.0 if self.exhausted else self.density  # nothing left to read there
+        return SourceState(position=key, offset=self._first_offset + newer, density=density)

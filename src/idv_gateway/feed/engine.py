@@ -131,9 +131,9 @@ async def read_page(
         deficit = need - len(safe)
         # The newest frontier is the one holding the page back.
         reference = max(r.frontier_us or 0 for r in pending)
-        target = _target(live, reference, deficit)
-        behind = [r for r in pending if target is None or (r.frontier_us or 0) > target]
-        await asyncio.gather(*(r.step(target, deficit) for r in behind or pending))
+        target = _target(pending, reference, deficit)
+        limiting = [r for r in pending if r.frontier_us == reference]
+        await asyncio.gather(*(r.step(target, deficit) for r in limiting))
     errors = _errors_by_provider(readers)
     bound = min((r.frontier for r in pending if r.frontier is not None), default=None)
     resume: SortKey | None

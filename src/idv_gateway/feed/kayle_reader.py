@@ -173,4 +173,5 @@ class KayleReader:
     def state_after(self, key: SortKey) -> SourceState:
         if self.error is not None:
             return self._state
-        return SourceState(position=key, offset=0, density=self.density)
+        density = 0.0 if self.exhausted else self.density  # nothing left to read there
+        return SourceState(position=key, offset=0, density=density)

@@ -1,0 +1,110 @@
+"""Upstream cost of walking the whole unified feed, counted by the simulators' `/_sim/stats`.
+
+Runs in-process (gateway and simulators over ASGI transports): the counts do not depend
+on timing, so one run is exact and repeatable for a seed.
+
+    python -m benchmarks.upstream_cost [--first 50] [--sizes 2000,300,1500 ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+import httpx
+from asgi_lifespan import LifespanManager
+from pydantic import SecretStr
+
+from idv_gateway.app import create_app
+from idv_gateway.config import Settings
+from idv_gateway.domain import Provider
+from idv_gateway.simulators import DEFAULT_DIDIT_API_KEY, DEFAULT_KAYLE_API_KEY
+from idv_gateway.simulators.didit import create_didit_app
+from idv_gateway.simulators.kayle import create_kayle_app
+
+QUERY = """query($first: Int, $after: String) {
+  sessions(first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor } edges { node { id } } } }"""
+
+
+async def measure(kyc: int, kyb: int, kayle: int, first: int, seed: int) -> dict[str, Any]:
+    didit_app = create_didit_app(seed=seed, sessions=kyc, business_sessions=kyb)
+    kayle_app = create_kayle_app(seed=seed, sessions=kayle)
+    settings = Settings(
+        didit_base_url="http://didit.bench",
+        didit_api_key=SecretStr(DEFAULT_DIDIT_API_KEY),
+        kayle_base_url="http://kayle.bench",
+        kayle_api_key=SecretStr(DEFAULT_KAYLE_API_KEY),
+        cursor_secret=SecretStr("bench"),
+    )
+    app = create_app(
+        settings,
+        transports={
+            Provider.DIDIT: httpx.ASGITransport(app=didit_app),
+            Provider.KAYLE: httpx.ASGITransport(app=kayle_app),
+        },
+    )
+    pages = returned = 0
+
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway"
+        ) as client,
+    ):
+        after = None
+        while True:
+            body = (
+                await client.post(
+                    "/graphql", json={"query": QUERY, "variables": {"first": first, "after": after}}
+                )
+            ).json()
+            assert "errors" not in body, body["errors"]
+            page = body["data"]["sessions"]
+            pages += 1
+            returned += len(page["edges"])
+
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+    stats = [didit_app.state.ops.stats(), kayle_app.state.ops.stats()]
+    requests = sum(s["total"] for s in stats)
+    rows = sum(sum(s["rows"].values()) for s in stats)
+    return {
+        "sizes": (kyc, kyb, kayle),
+        "first": first,
+        "pages": pages,
+        "returned": returned,
+        "requests_per_page": requests / pages,
+        "rows_per_row": rows / max(returned, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--first", type=int, nargs="+", default=[50])
+    parser.add_argument(
+        "--sizes",
+        nargs="+",
+        default=["2000,300,1500", "20000,3000,15000"],
+        help="KYC,KYB,Kayle session counts",
+    )
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    print(
+        "| KYC / KYB / Kayle sessions | first | pages | requests per page | rows fetched per row |"
+    )
+    print("|---|--:|--:|--:|--:|")
+    for sizes in args.sizes:
+        kyc, kyb, kayle = (int(n) for n in sizes.split(","))
+        for first in args.first:
+            r = asyncio.run(measure(kyc, kyb, kayle, first, args.seed))
+            print(
+                f"| {kyc:,} / {kyb:,} / {kayle:,} | {first} | {r['pages']} "
+                f"| {r['requests_per_page']:.2f} | {r['rows_per_row']:.2f} |"
+            )
+
+
+if __name__ == "__main__":
+    main()
