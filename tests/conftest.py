@@ -7,6 +7,7 @@ The gateway runs its lifespan (asgi-lifespan) and reaches each simulator through
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -26,13 +27,21 @@ def sim_sizes() -> dict[str, int]:
 
 
 @pytest.fixture
-async def harness(sim_sizes: dict[str, int]) -> AsyncIterator[Harness]:
+def gateway_overrides() -> dict[str, Any]:
+    """Settings to change for one test (parametrize this name to override)."""
+    return {}
+
+
+@pytest.fixture
+async def harness(
+    sim_sizes: dict[str, int], gateway_overrides: dict[str, Any]
+) -> AsyncIterator[Harness]:
     didit_app = create_didit_app(
         seed=11, sessions=sim_sizes["kyc"], business_sessions=sim_sizes["kyb"]
     )
     kayle_app = create_kayle_app(seed=11, sessions=sim_sizes["kayle"])
     app = create_app(
-        gateway_settings(),
+        gateway_settings(**gateway_overrides),
         transports={
             Provider.DIDIT: httpx.ASGITransport(app=didit_app),
             Provider.KAYLE: httpx.ASGITransport(app=kayle_app),

@@ -44,8 +44,8 @@ def create_app(
             upstreams = await open_upstreams(settings, stack, transports)
             app.state.upstreams = upstreams
             app.state.service = SessionService(
-                didit=None if upstreams.didit is None else DiditProvider(client=upstreams.didit),
-                kayle=None if upstreams.kayle is None else KayleProvider(client=upstreams.kayle),
+                didit=None if upstreams.didit is None else DiditProvider(upstream=upstreams.didit),
+                kayle=None if upstreams.kayle is None else KayleProvider(upstream=upstreams.kayle),
                 codec=codec,
             )
             if upstreams.demo:

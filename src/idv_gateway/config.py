@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,22 @@ class Settings(BaseSettings):
     upstream_timeout_seconds: float = Field(default=5.0, gt=0, description="Per upstream call")
     upstream_connect_timeout_seconds: float = Field(default=2.0, gt=0)
     max_upstream_concurrency: int = Field(default=16, ge=1, description="Per provider")
+
+    upstream_transport: Literal["aiohttp", "httpx"] = Field(
+        default="aiohttp", description="Outbound HTTP transport under httpx (see benchmarks)"
+    )
+
+    cache_enabled: bool = Field(
+        default=True, description="Shared upstream cache and in-flight request coalescing"
+    )
+    cache_list_ttl_seconds: float = Field(default=5.0, ge=0, description="Reuse of list pages")
+    cache_detail_ttl_seconds: float = Field(
+        default=15.0, ge=0, description="Reuse of details of sessions that can still change"
+    )
+    cache_final_detail_ttl_seconds: float = Field(
+        default=300.0, ge=0, description="Reuse of details of sessions in a final status"
+    )
+    cache_max_entries: int = Field(default=10_000, ge=1, description="Entries per worker")
 
     demo_seed: int = Field(default=7, description="Seed of the embedded demo's data")
 

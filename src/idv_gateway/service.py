@@ -17,6 +17,7 @@ from idv_gateway.domain import (
     Provider,
     Session,
     SessionSource,
+    SessionStatus,
 )
 from idv_gateway.errors import BadUserInput, ProviderError, ProviderUnavailable
 from idv_gateway.feed.didit_reader import DiditReader
@@ -103,10 +104,15 @@ class SessionService:
     async def kyb_page(self, flt: KybFilter, *, first: int, after: str | None) -> FeedPage:
         return await self._page("kybSessions", flt, {SessionSource.DIDIT_KYB: flt}, first, after)
 
-    async def kayle_page(self, flt: KayleFilter, *, first: int, after: str | None) -> FeedPage:
-        return await self._page("kayleSessions", flt, {SessionSource.KAYLE: flt}, first, after)
+    async def kayle_page(
+        self, flt: KayleFilter, *, first: int, after: str | None, kayle_attempts: bool = True
+    ) -> FeedPage:
+        parts: dict[SessionSource, KycFilter | KybFilter | KayleFilter] = {SessionSource.KAYLE: flt}
+        return await self._page("kayleSessions", flt, parts, first, after, kayle_attempts)
 
-    async def feed_page(self, flt: SessionFilter, *, first: int, after: str | None) -> FeedPage:
+    async def feed_page(
+        self, flt: SessionFilter, *, first: int, after: str | None, kayle_attempts: bool = True
+    ) -> FeedPage:
         parts: dict[SessionSource, KycFilter | KybFilter | KayleFilter] = {}
         for source, part in (
             (SessionSource.DIDIT_KYC, flt.kyc()),
@@ -115,7 +121,7 @@ class SessionService:
         ):
             if part is not None:
                 parts[source] = part
-        return await self._page("sessions", flt, parts, first, after)
+        return await self._page("sessions", flt, parts, first, after, kayle_attempts)
 
     async def _page(
         self,
@@ -124,6 +130,7 @@ class SessionService:
         parts: dict[SessionSource, KycFilter | KybFilter | KayleFilter],
         first: int,
         after: str | None,
+        kayle_attempts: bool = True,
     ) -> FeedPage:
         _check_first(first)
         _check_window(flt)
@@ -133,7 +140,7 @@ class SessionService:
         else:
             cursor = self._codec.decode(after, connection=connection, digest=digest)
         readers = [
-            self._reader(source, part, cursor.states.get(source, SourceState()))
+            self._reader(source, part, cursor.states.get(source, SourceState()), kayle_attempts)
             for source, part in parts.items()
         ]
         return await read_page(
@@ -145,12 +152,15 @@ class SessionService:
         source: SessionSource,
         flt: KycFilter | KybFilter | KayleFilter,
         state: SourceState,
+        kayle_attempts: bool,
     ) -> Reader:
         if isinstance(flt, KayleFilter):
             if self._kayle is None:
                 return _Unconfigured(source, state)
+            # APPROVED and DECLINED are told apart by attempts, so refining needs them.
+            outcome = {SessionStatus.APPROVED, SessionStatus.DECLINED} & set(flt.statuses)
             return KayleReader(
-                _window_fetch(self._kayle, flt),
+                _window_fetch(self._kayle, flt, kayle_attempts or bool(outcome)),
                 flt.matches,
                 state,
                 lower_us=None if flt.created_from is None else micros(flt.created_from),
@@ -190,7 +200,7 @@ def _offset_fetch(didit: DiditPort, flt: KycFilter | KybFilter) -> Callable[[int
     return fetch
 
 
-def _window_fetch(kayle: KaylePort, flt: KayleFilter) -> Callable[..., Any]:
+def _window_fetch(kayle: KaylePort, flt: KayleFilter, include_attempts: bool) -> Callable[..., Any]:
     async def fetch(
         start_us: int | None, top_us: int | None, cursor: str | None, limit: int
     ) -> CursorPage[KayleSession]:
@@ -200,6 +210,7 @@ def _window_fetch(kayle: KaylePort, flt: KayleFilter) -> Callable[..., Any]:
             created_to=None if top_us is None else from_micros(top_us),
             starting_after=cursor,
             limit=limit,
+            include_attempts=include_attempts,
         )
 
     return fetch

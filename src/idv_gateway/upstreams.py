@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 import httpx
 
+from idv_gateway.cache import UpstreamCache
 from idv_gateway.config import Settings
 from idv_gateway.domain import Provider
+from idv_gateway.providers._upstream import CachePolicy, Upstream
 from idv_gateway.simulators import (
     DEFAULT_DIDIT_API_KEY,
     DEFAULT_KAYLE_API_KEY,
@@ -31,8 +33,9 @@ _DEMO_URLS = {Provider.DIDIT: "http://didit.demo", Provider.KAYLE: "http://kayle
 
 @dataclass(frozen=True)
 class Upstreams:
-    didit: httpx.AsyncClient | None
-    kayle: httpx.AsyncClient | None
+    didit: Upstream | None
+    kayle: Upstream | None
+    cache: UpstreamCache | None
     demo: bool
 
 
@@ -83,7 +86,13 @@ async def open_upstreams(
         urls = dict(_DEMO_URLS)
         keys = {Provider.DIDIT: DEFAULT_DIDIT_API_KEY, Provider.KAYLE: DEFAULT_KAYLE_API_KEY}
 
-    clients: dict[Provider, httpx.AsyncClient | None] = {}
+    cache = UpstreamCache(maxsize=settings.cache_max_entries) if settings.cache_enabled else None
+    policy = CachePolicy(
+        lists=settings.cache_list_ttl_seconds,
+        details=settings.cache_detail_ttl_seconds,
+        final_details=settings.cache_final_detail_ttl_seconds,
+    )
+    clients: dict[Provider, Upstream | None] = {}
     for provider in Provider:
         url = urls[provider] or (_DEMO_URLS[provider] if provider in chosen else None)
         if url is None:
@@ -99,7 +108,26 @@ async def open_upstreams(
             headers=headers,
             timeout=_timeout(settings),
             limits=_limits(settings),
-            transport=chosen.get(provider),
+            transport=chosen.get(provider) or _network_transport(settings),
         )
-        clients[provider] = await stack.enter_async_context(client)
-    return Upstreams(didit=clients[Provider.DIDIT], kayle=clients[Provider.KAYLE], demo=demo)
+        clients[provider] = Upstream(
+            provider=provider,
+            client=await stack.enter_async_context(client),
+            credential=keys[provider],
+            cache=cache,
+            policy=policy,
+            max_concurrency=settings.max_upstream_concurrency,
+        )
+    return Upstreams(
+        didit=clients[Provider.DIDIT], kayle=clients[Provider.KAYLE], cache=cache, demo=demo
+    )
+
+
+def _network_transport(settings: Settings) -> httpx.AsyncBaseTransport | None:
+    """aiohttp under httpx costs far less per call under concurrency (docs/benchmarks.md)."""
+    if settings.upstream_transport == "httpx":
+        return None
+    from httpx_aiohttp import AiohttpTransport
+
+    transport: httpx.AsyncBaseTransport = AiohttpTransport(limits=_limits(settings))
+    return transport

@@ -210,7 +210,9 @@ class FakeKayle:
         created_to: datetime | None,
         starting_after: str | None,
         limit: int,
+        include_attempts: bool = True,
     ) -> CursorPage[KayleSession]:
+        del include_attempts  # the fake always carries attempts
         self.calls += 1
         if self.fail:
             raise ProviderUnavailable(Provider.KAYLE, "down (fake)", status=503)

@@ -119,6 +119,10 @@ async def _fault(client: Any, route: str, **fault: Any) -> None:
     assert response.status_code == 201, response.text
 
 
+NO_CACHE = [{"cache_enabled": False}]  # a cached page would hide the fault
+
+
+@pytest.mark.parametrize("gateway_overrides", NO_CACHE)
 @pytest.mark.parametrize(
     ("provider", "route", "code"),
     [

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from idv_gateway.domain import FeatureStatus, SessionStatus
+from idv_gateway.domain import FeatureStatus, Provider, SessionStatus
 from idv_gateway.errors import (
     ProviderAuthFailed,
     ProviderBadResponse,
@@ -22,6 +22,7 @@ from idv_gateway.errors import (
 )
 from idv_gateway.filters import KybFilter, KycFilter
 from idv_gateway.providers import DiditProvider
+from idv_gateway.providers._upstream import Upstream
 
 EXAMPLES: dict[str, Any] = json.loads(
     (Path(__file__).parents[1] / "fixtures" / "didit_list_examples.json").read_text()
@@ -35,7 +36,7 @@ def adapter(handler: Any) -> DiditProvider:
         headers={"x-api-key": KEY},
         transport=httpx.MockTransport(handler),
     )
-    return DiditProvider(client=client)
+    return DiditProvider(upstream=Upstream(provider=Provider.DIDIT, client=client, credential=KEY))
 
 
 def answering(body: Any, status: int = 200, seen: list[httpx.Request] | None = None) -> Any:

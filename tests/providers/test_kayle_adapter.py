@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from idv_gateway.domain import AttemptStatus, SessionStatus
+from idv_gateway.domain import AttemptStatus, Provider, SessionStatus
 from idv_gateway.errors import (
     ProviderAuthFailed,
     ProviderBadResponse,
@@ -20,6 +20,7 @@ from idv_gateway.errors import (
 )
 from idv_gateway.filters import KayleFilter
 from idv_gateway.providers import KayleProvider
+from idv_gateway.providers._upstream import Upstream
 
 EXAMPLES: dict[str, Any] = json.loads(
     (Path(__file__).parents[1] / "fixtures" / "kayle_list_examples.json").read_text()
@@ -34,7 +35,7 @@ def adapter(handler: Any) -> KayleProvider:
         headers={"authorization": f"Bearer {KEY}"},
         transport=httpx.MockTransport(handler),
     )
-    return KayleProvider(client=client)
+    return KayleProvider(upstream=Upstream(provider=Provider.KAYLE, client=client, credential=KEY))
 
 
 def answering(body: Any, status: int = 200, seen: list[httpx.Request] | None = None) -> Any:

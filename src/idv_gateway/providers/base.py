@@ -63,6 +63,7 @@ class KaylePort(Protocol):
         created_to: datetime | None,
         starting_after: str | None,
         limit: int,
+        include_attempts: bool = True,
     ) -> CursorPage[KayleSession]: ...
 
     async def get_session(self, session_id: str) -> KayleSession | None: ...

@@ -9,6 +9,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.fastapi import BaseContext
 
+from idv_gateway.loaders import Loaders
 from idv_gateway.service import SessionService
 
 __all__ = ["GatewayContext", "Info"]
@@ -17,9 +18,14 @@ __all__ = ["GatewayContext", "Info"]
 @dataclass
 class GatewayContext(BaseContext):
     service: SessionService
+    # Built per request: DataLoaders cache per key and must never outlive a request.
+    loaders: Loaders = field(init=False)
     # Errors that accompany data (a provider failed, the others answered); appended to the
     # response's `errors` after execution.
     partial_errors: list[GraphQLError] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.service)
 
 
 Info: TypeAlias = strawberry.Info[GatewayContext, None]

@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from idv_gateway import domain
+from idv_gateway.schema.context import Info
 from idv_gateway.schema.enums import AttemptStatus
 from idv_gateway.schema.node import Session, encode_global_id
 
@@ -59,9 +60,18 @@ class KayleSession(Session):
         description="When the session became completed, expired or cancelled."
     )
     updated_at: datetime = _field(description="When the session last changed.")
-    attempts: list[KayleAttempt] = _field(
-        description="Verification attempts: one success, or failures up to three."
-    )
+    # None when the list call did not carry attempts (none were selected at the time).
+    _attempts: strawberry.Private[list[KayleAttempt] | None]
+
+    @strawberry.field(description="Verification attempts: one success, or failures up to three.")
+    async def attempts(self, info: Info) -> list[KayleAttempt]:
+        if self._attempts is not None:
+            return self._attempts
+        key = (domain.SessionSource.KAYLE, self.provider_session_id)
+        session = await info.context.loaders.session.load(key)
+        if not isinstance(session, domain.KayleSession) or session.attempts is None:
+            return []
+        return [_attempt(a) for a in session.attempts]
 
     @classmethod
     def from_domain(cls, s: domain.KayleSession) -> KayleSession:
@@ -83,18 +93,19 @@ class KayleSession(Session):
             expires_at=s.expires_at,
             completed_at=s.completed_at,
             updated_at=s.updated_at,
-            attempts=[
-                KayleAttempt(
-                    id=a.id,
-                    session_id=a.session_id,
-                    status=a.status,
-                    provider_status=a.provider_status,
-                    failure_code=a.failure_code,
-                    risk_score=a.risk_score,
-                    completed_at=a.completed_at,
-                    created_at=a.created_at,
-                    updated_at=a.updated_at,
-                )
-                for a in s.attempts or ()
-            ],
+            _attempts=None if s.attempts is None else [_attempt(a) for a in s.attempts],
         )
+
+
+def _attempt(a: domain.KayleAttempt) -> KayleAttempt:
+    return KayleAttempt(
+        id=a.id,
+        session_id=a.session_id,
+        status=a.status,
+        provider_status=a.provider_status,
+        failure_code=a.failure_code,
+        risk_score=a.risk_score,
+        completed_at=a.completed_at,
+        created_at=a.created_at,
+        updated_at=a.updated_at,
+    )

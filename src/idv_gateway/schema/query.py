@@ -23,6 +23,7 @@ from idv_gateway.schema.inputs import (
 )
 from idv_gateway.schema.kayle_types import KayleSession
 from idv_gateway.schema.node import Node, Session, decode_global_id
+from idv_gateway.schema.selection import node_fields
 
 __all__ = ["Query", "graphql_error"]
 
@@ -51,6 +52,11 @@ async def _run(info: Info, call: Callable[[], Awaitable[T]]) -> T:
         return await call()
     except GatewayError as error:
         raise graphql_error(error, info) from error
+
+
+def _needs_attempts(info: Info) -> bool:
+    """Kayle sends attempts only when asked; a completed session's status needs them."""
+    return bool({"attempts", "status"} & node_fields(info))
 
 
 def _size(first: int | None) -> int:
@@ -93,7 +99,9 @@ class Query:
         async def call() -> FeedPage:
             _forward_only(last, before)
             flt = (filter or SessionFilterInput()).to_filter()
-            return await info.context.service.feed_page(flt, first=_size(first), after=after)
+            return await info.context.service.feed_page(
+                flt, first=_size(first), after=after, kayle_attempts=_needs_attempts(info)
+            )
 
         return _connection(info, await _run(info, call))
 
@@ -139,7 +147,9 @@ class Query:
     ) -> Connection[KayleSession]:
         async def call() -> FeedPage:
             flt = (filter or KayleSessionFilter()).to_filter()
-            return await info.context.service.kayle_page(flt, first=_size(first), after=after)
+            return await info.context.service.kayle_page(
+                flt, first=_size(first), after=after, kayle_attempts=_needs_attempts(info)
+            )
 
         return _connection(info, await _run(info, call))
 
@@ -150,8 +160,7 @@ class Query:
         id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")],
     ) -> Node | None:
         async def call() -> Node | None:
-            source, provider_id = decode_global_id(id)
-            session = await info.context.service.get_session(source, provider_id)
+            session = await info.context.loaders.session.load(decode_global_id(id))
             return None if session is None else to_graphql(session)
 
         return await _run(info, call)
@@ -164,13 +173,24 @@ class Query:
             list[strawberry.ID], strawberry.argument(description="Global ids (at most 100).")
         ],
     ) -> list[Node | None]:
-        async def call() -> list[Node | None]:
-            if len(ids) > 100:
-                raise BadUserInput("`ids` holds more than 100 ids", argument="ids")
-            decoded = [decode_global_id(i) for i in ids]
-            found = await asyncio.gather(
-                *(info.context.service.get_session(s, p) for s, p in decoded)
-            )
-            return [None if s is None else to_graphql(s) for s in found]
-
-        return await _run(info, call)
+        if len(ids) > 100:
+            raise graphql_error(BadUserInput("`ids` holds more than 100 ids", argument="ids"), info)
+        try:
+            keys = [decode_global_id(i) for i in ids]
+        except GatewayError as error:
+            raise graphql_error(error, info) from error
+        found = await asyncio.gather(
+            *(info.context.loaders.session.load(key) for key in keys), return_exceptions=True
+        )
+        nodes: list[Node | None] = []
+        for index, item in enumerate(found):
+            if isinstance(item, GatewayError):  # one provider down: that id is null
+                partial = graphql_error(item, info)
+                partial.path = [*info.path.as_list(), index]
+                info.context.partial_errors.append(partial)
+                nodes.append(None)
+            elif isinstance(item, BaseException):
+                raise item
+            else:
+                nodes.append(None if item is None else to_graphql(item))
+        return nodes

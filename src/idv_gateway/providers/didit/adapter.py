@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
-import httpx
 from pydantic import ValidationError
 
 from idv_gateway.domain import KybSession, KycSession, Provider, SessionStatus
 from idv_gateway.errors import ProviderBadResponse
 from idv_gateway.filters import KybFilter, KycFilter
-from idv_gateway.providers._http import get_json
+from idv_gateway.providers._upstream import Upstream
 from idv_gateway.providers.base import OffsetPage
 from idv_gateway.providers.didit._wire import (
     ListEnvelope,
@@ -145,19 +144,24 @@ class DiditProvider:
 
     provider = Provider.DIDIT
 
-    def __init__(self, *, client: httpx.AsyncClient) -> None:
-        self._client = client
+    def __init__(self, *, upstream: Upstream) -> None:
+        self._upstream = upstream
 
     async def _page(self, params: dict[str, str], *, offset: int, limit: int) -> ListEnvelope:
         query = {**params, "limit": str(limit), "offset": str(offset)}
-        body = await get_json(self._client, self.provider, LIST_PATH, params=query)
-        try:
-            return ListEnvelope.model_validate(body)
-        except ValidationError as exc:
-            raise ProviderBadResponse(
-                self.provider,
-                f"sent a session list of unexpected shape ({exc.error_count()} errors)",
-            ) from exc
+
+        async def fetch() -> ListEnvelope:
+            body = await self._upstream.get_json(LIST_PATH, params=query)
+            try:
+                return ListEnvelope.model_validate(body)
+            except ValidationError as exc:
+                raise ProviderBadResponse(
+                    self.provider,
+                    f"sent a session list of unexpected shape ({exc.error_count()} errors)",
+                ) from exc
+
+        key = ("GET", LIST_PATH, tuple(sorted(query.items())))
+        return await self._upstream.cached(key, fetch, self._upstream.policy.list_ttl)
 
     async def list_kyc(self, flt: KycFilter, *, offset: int, limit: int) -> OffsetPage[KycSession]:
         try:

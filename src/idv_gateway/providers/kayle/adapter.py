@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-import httpx
 from pydantic import ValidationError
 
 from idv_gateway.domain import KayleSession, Provider, SessionStatus
 from idv_gateway.errors import ProviderBadResponse
 from idv_gateway.filters import KayleFilter
-from idv_gateway.providers._http import get_json
+from idv_gateway.providers._upstream import Upstream
 from idv_gateway.providers.base import CursorPage
 from idv_gateway.providers.kayle._wire import ListEnvelope, SessionEnvelope, to_domain
 
@@ -31,6 +30,8 @@ _UPSTREAM: dict[SessionStatus, tuple[str, ...]] = {
     SessionStatus.EXPIRED: ("expired",),
     SessionStatus.CANCELLED: ("cancelled",),
 }
+# Sessions in these statuses can still change; the others are settled.
+_ACTIVE = frozenset({"created", "in_progress"})
 # Values the list route's `status` enum accepts (the API version we speak).
 _FILTERABLE = frozenset({"created", "in_progress", "completed", "expired", "cancelled"})
 
@@ -64,8 +65,8 @@ class KayleProvider:
 
     provider = Provider.KAYLE
 
-    def __init__(self, *, client: httpx.AsyncClient) -> None:
-        self._client = client
+    def __init__(self, *, upstream: Upstream) -> None:
+        self._upstream = upstream
 
     async def list_sessions(
         self,
@@ -75,12 +76,16 @@ class KayleProvider:
         created_to: datetime | None,
         starting_after: str | None,
         limit: int,
+        include_attempts: bool = True,
     ) -> CursorPage[KayleSession]:
+        """One id-ordered page. Without attempts a `completed` session's status is UNKNOWN."""
         try:
             status = kayle_status_param(flt.statuses)
         except _NoMatch:
             return CursorPage(rows=(), next_cursor=None)
-        params = {"limit": str(limit), "include_attempts": "true"}
+        params = {"limit": str(limit)}
+        if include_attempts:
+            params["include_attempts"] = "true"  # any non-empty value is true to Kayle
         if status is not None:
             params["status"] = status
         if created_from is not None:
@@ -89,33 +94,46 @@ class KayleProvider:
             params["created_to"] = _iso_ms(created_to, round_up=True)
         if starting_after is not None:
             params["starting_after"] = starting_after
-        body = await get_json(self._client, self.provider, "/v1/sessions", params=params)
-        try:
-            envelope = ListEnvelope.model_validate(body)
-        except ValidationError as exc:
-            raise ProviderBadResponse(
-                self.provider,
-                f"sent a session list of unexpected shape ({exc.error_count()} errors)",
-            ) from exc
-        rows = tuple(to_domain(s) for s in envelope.data)
-        next_cursor = envelope.pagination.next_cursor if envelope.pagination.has_more else None
-        return CursorPage(rows=rows, next_cursor=next_cursor)
+
+        async def fetch() -> CursorPage[KayleSession]:
+            body = await self._upstream.get_json("/v1/sessions", params=params)
+            try:
+                envelope = ListEnvelope.model_validate(body)
+            except ValidationError as exc:
+                raise ProviderBadResponse(
+                    self.provider,
+                    f"sent a session list of unexpected shape ({exc.error_count()} errors)",
+                ) from exc
+            rows = tuple(to_domain(s) for s in envelope.data)
+            more = envelope.pagination.has_more
+            return CursorPage(
+                rows=rows, next_cursor=envelope.pagination.next_cursor if more else None
+            )
+
+        key = ("GET", "/v1/sessions", tuple(sorted(params.items())))
+        return await self._upstream.cached(key, fetch, self._upstream.policy.list_ttl)
 
     async def get_session(self, session_id: str) -> KayleSession | None:
         if not _SESSION_ID.match(session_id):
             return None
-        body = await get_json(
-            self._client,
-            self.provider,
-            f"/v1/sessions/{session_id}",
-            params={"include_attempts": "true"},
-            missing=(404,),
-        )
-        if body is None:
-            return None
-        try:
-            return to_domain(SessionEnvelope.model_validate(body).data)
-        except ValidationError as exc:
-            raise ProviderBadResponse(
-                self.provider, f"sent a session of unexpected shape ({exc.error_count()} errors)"
-            ) from exc
+        path = f"/v1/sessions/{session_id}"
+
+        async def fetch() -> KayleSession | None:
+            body = await self._upstream.get_json(
+                path, params={"include_attempts": "true"}, missing=(404,)
+            )
+            if body is None:
+                return None
+            try:
+                return to_domain(SessionEnvelope.model_validate(body).data)
+            except ValidationError as exc:
+                raise ProviderBadResponse(
+                    self.provider,
+                    f"sent a session of unexpected shape ({exc.error_count()} errors)",
+                ) from exc
+
+        def ttl(session: KayleSession | None) -> float:
+            final = session is not None and session.provider_status not in _ACTIVE
+            return self._upstream.policy.detail_ttl(final)
+
+        return await self._upstream.cached(("GET", path), fetch, ttl)

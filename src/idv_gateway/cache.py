@@ -1,0 +1,75 @@
+"""Shared upstream cache: awaited results with per-entry TTLs, and in-flight coalescing.
+
+Only awaited values are stored, never coroutines and never exceptions. Concurrent
+callers asking for the same key while a fetch runs share that one fetch (it runs as its
+own task, so a caller that goes away does not cancel it for the others). Keys are built
+by `providers._upstream` and always include the provider and a fingerprint of the
+credential, so two credentials never share an entry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from cachetools import TLRUCache
+
+__all__ = ["UpstreamCache"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    value: Any
+    ttl: float
+
+
+def _expiry(_key: Hashable, entry: _Entry, now: float) -> float:
+    return now + entry.ttl
+
+
+class UpstreamCache:
+    def __init__(
+        self, *, maxsize: int, store: bool = True, timer: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._entries: TLRUCache[Hashable, _Entry] = TLRUCache(maxsize, ttu=_expiry, timer=timer)
+        self._inflight: dict[Hashable, asyncio.Task[Any]] = {}
+        self._store = store
+        self.hits = 0
+        self.misses = 0
+        self.coalesced = 0
+
+    async def get_or_fetch(
+        self, key: Hashable, fetch: Callable[[], Awaitable[T]], ttl: Callable[[T], float]
+    ) -> T:
+        """The cached value, the result of a fetch already running, or a new fetch."""
+        entry = self._entries.get(key) if self._store else None
+        if entry is not None:
+            self.hits += 1
+            value: T = entry.value
+            return value
+        task = self._inflight.get(key)
+        if task is None:
+            self.misses += 1
+            task = asyncio.ensure_future(fetch())
+            self._inflight[key] = task
+            task.add_done_callback(lambda done: self._settle(key, done, ttl))
+        else:
+            self.coalesced += 1
+        result: T = await asyncio.shield(task)
+        return result
+
+    def _settle(self, key: Hashable, task: asyncio.Task[Any], ttl: Callable[[Any], float]) -> None:
+        self._inflight.pop(key, None)
+        if task.cancelled() or task.exception() is not None:
+            return  # failures are never cached; every waiter got the exception
+        seconds = ttl(task.result())
+        if self._store and seconds > 0:
+            self._entries[key] = _Entry(task.result(), seconds)
+
+    def __len__(self) -> int:
+        return len(self._entries)
