@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 HOST  ?= 127.0.0.1
 PORT  ?= 8000
 
-.PHONY: install test lint format run bench clean
+.PHONY: install conformance-deps test lint format run bench clean
 
 install: $(STAMP)
 
@@ -16,7 +16,26 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-test: install
+# Real clients for tests/conformance: npm packages from the committed lock, and Debian's
+# chromium for GraphiQL (nothing may download a browser at run time); CHROMIUM_PATH names
+# another, already installed Chromium. Quick once installed.
+CONFORMANCE := tests/conformance
+NPM_STAMP   := $(CONFORMANCE)/node_modules/.installed
+CHROMIUM    := $(or $(CHROMIUM_PATH),/usr/bin/chromium)
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+conformance-deps: $(NPM_STAMP) $(CHROMIUM)
+
+$(NPM_STAMP): $(CONFORMANCE)/package.json $(CONFORMANCE)/package-lock.json
+	cd $(CONFORMANCE) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		chromium fonts-liberation
+
+test: install conformance-deps
 	$(VENV)/bin/pytest
 
 lint: install
@@ -35,4 +54,5 @@ bench: install
 	$(PY) -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis \
+		$(CONFORMANCE)/node_modules artifacts

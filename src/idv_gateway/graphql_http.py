@@ -1,8 +1,23 @@
-"""GraphQL over HTTP: the `/graphql` router, its per-request context and response shaping."""
+"""GraphQL over HTTP: the `/graphql` router, its per-request context and response shaping.
+
+Responses follow the GraphQL-over-HTTP spec's content negotiation. A client that accepts
+`application/graphql-response+json` gets that media type, and a request error (the
+document does not parse or validate, or the variables do not coerce: nothing was
+executed) comes back as HTTP 400 without a `data` entry, so it can tell "your request is
+wrong" from "your request ran". A client that accepts only `application/json` (or sends
+no `Accept`, or `*/*`) keeps the traditional shape: HTTP 200 with `data: null` and
+`errors`. Anything that executed, including a partial failure (data from the healthy
+providers plus an error naming the failed one), is HTTP 200 under both media types.
+"""
 
 from __future__ import annotations
 
-from fastapi import Request
+from collections.abc import Iterable
+from typing import Any
+
+from fastapi import Request, Response
+from graphql import GraphQLError
+from starlette import status
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
@@ -10,7 +25,74 @@ from strawberry.types import ExecutionResult
 from idv_gateway.schema import GatewayContext, build_schema
 from idv_gateway.schema.errors import format_error
 
-__all__ = ["graphql_router"]
+__all__ = ["GRAPHQL_RESPONSE_JSON", "JSON", "graphql_router", "negotiate_media_type"]
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+JSON = "application/json"
+
+
+def _accept_ranges(accept: str) -> Iterable[tuple[str, float]]:
+    for item in accept.split(","):
+        media_range, *params = (part.strip() for part in item.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 1.0
+                # A malformed weight (not a number in [0, 1]) is ignored, as if absent.
+                quality = weight if 0.0 <= weight <= 1.0 else 1.0
+        if media_range:
+            yield media_range.lower(), quality
+
+
+def _preference(media_type: str, ranges: list[tuple[str, float]]) -> tuple[float, int]:
+    """(q, specificity) of the most specific range matching `media_type` (RFC 9110 §12.5.1)."""
+    kind = media_type.split("/", 1)[0]
+    best: tuple[float, int] | None = None
+    for media_range, quality in ranges:
+        if media_range == media_type:
+            specificity = 2
+        elif media_range == f"{kind}/*":
+            specificity = 1
+        elif media_range == "*/*":
+            specificity = 0
+        else:
+            continue
+        if best is None or specificity > best[1]:
+            best = (quality, specificity)
+    return best or (0.0, -1)
+
+
+def negotiate_media_type(accept: str | None) -> str:
+    """The response media type for an `Accept` header.
+
+    Without `Accept`, with `*/*`, or when nothing we serve is acceptable, the answer is
+    `application/json`: older clients and tools expect it. A client that names
+    `application/graphql-response+json` at least as highly as `application/json` gets it.
+    """
+    if not accept:
+        return JSON
+    ranges = list(_accept_ranges(accept))
+    modern = _preference(GRAPHQL_RESPONSE_JSON, ranges)
+    legacy = _preference(JSON, ranges)
+    if modern[0] <= 0 and legacy[0] <= 0:
+        return JSON
+    if modern[0] > legacy[0] or (modern[0] == legacy[0] and modern[1] == 2):
+        return GRAPHQL_RESPONSE_JSON
+    return JSON
+
+
+def _is_request_error(result: ExecutionResult, partial_errors: list[GraphQLError]) -> bool:
+    """Nothing executed: parse, validation or variable-coercion errors (they carry no path)."""
+    return (
+        result.data is None
+        and bool(result.errors)
+        and not partial_errors
+        and all(error.path is None for error in result.errors or [])
+    )
 
 
 class _Router(GraphQLRouter[GatewayContext, None]):
@@ -18,20 +100,54 @@ class _Router(GraphQLRouter[GatewayContext, None]):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         context: GatewayContext | None = getattr(request.state, "gateway_context", None)
-        errors = list(result.errors or [])
-        if context is not None:
-            errors.extend(context.partial_errors)
-        response: GraphQLHTTPResponse = {"data": result.data}
-        if errors:
-            response["errors"] = [format_error(e) for e in errors]
+        partial_errors = list(context.partial_errors) if context is not None else []
+        media_type = negotiate_media_type(request.headers.get("accept"))
+        request_error = media_type == GRAPHQL_RESPONSE_JSON and _is_request_error(
+            result, partial_errors
+        )
+        formatted = [format_error(e) for e in [*(result.errors or []), *partial_errors]]
+
+        response: GraphQLHTTPResponse = {} if request_error else {"data": result.data}
+        if formatted:
+            response["errors"] = [*formatted]
         if result.extensions:
             response["extensions"] = result.extensions
+
+        sub_response: Response | None = getattr(request.state, "sub_response", None)
+        if sub_response is not None:
+            sub_response.media_type = media_type
+            if request_error:
+                sub_response.status_code = _request_error_status(formatted)
+        return response
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = Response(
+            self.encode_json(response_data),
+            media_type=sub_response.media_type or JSON,
+            status_code=sub_response.status_code or status.HTTP_200_OK,
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
         return response
 
 
-async def _context(request: Request) -> GatewayContext:
+def _request_error_status(errors: list[dict[str, Any]]) -> int:
+    # A pathless error can also be a masked failure of our own before execution: that is
+    # the server's fault, not the request's.
+    if any(e.get("extensions", {}).get("code") == "INTERNAL" for e in errors):
+        return status.HTTP_500_INTERNAL_SERVER_ERROR
+    return status.HTTP_400_BAD_REQUEST
+
+
+async def _context(request: Request, response: Response) -> GatewayContext:
+    # FastAPI hands the route and its dependencies the same `response`; the router's
+    # `create_response` reads the status and media type that `process_result` sets on it.
     context = GatewayContext(service=request.app.state.service)
     request.state.gateway_context = context
+    request.state.sub_response = response
     return context
 
 
