@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
@@ -11,11 +11,17 @@ from idv_gateway.schema.context import GatewayContext, Info
 from idv_gateway.schema.didit_types import KybSession, KycSession
 from idv_gateway.schema.kayle_types import KayleSession
 from idv_gateway.schema.query import Query
+from idv_gateway.schema.sdl import client_sdl
 
 __all__ = ["GatewayContext", "Info", "build_schema", "export_sdl"]
 
 
-class _Schema(strawberry.Schema):
+# The newest Federation 2 version that both @apollo/composition and
+# @theguild/federation-composition accept.
+FEDERATION_VERSION: Literal["2.9"] = "2.9"
+
+
+class _Schema(strawberry.federation.Schema):
     def process_errors(self, errors: Any, execution_context: Any = None) -> None:
         """Errors are logged where they are shaped (`schema.errors`), unexpected ones only."""
         del errors, execution_context
@@ -26,10 +32,13 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         types=[KycSession, KybSession, KayleSession],
         extensions=[ParserCache, ValidationCache],
+        federation_version=FEDERATION_VERSION,
     )
 
 
 def export_sdl(*, federation: bool = False) -> str:
+    """The client-facing SDL (`schema.graphql`), or the subgraph SDL a router composes."""
+    schema = build_schema()
     if federation:
-        raise NotImplementedError("the federation subgraph SDL is not available yet")
-    return build_schema().as_str() + "\n"
+        return schema.as_str() + "\n"
+    return client_sdl(schema._schema) + "\n"

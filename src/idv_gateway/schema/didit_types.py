@@ -163,7 +163,9 @@ def _details(raw: domain.AdditionalDetails | None) -> AdditionalDetails | None:
     )
 
 
-@strawberry.type(description="A Didit user verification (KYC) session, as listed by Didit.")
+@strawberry.federation.type(
+    keys=["id"], description="A Didit user verification (KYC) session, as listed by Didit."
+)
 class KycSession(Session):
     session_number: int = _field(
         description="Human-friendly sequential number of the session within the application."
@@ -235,7 +237,9 @@ class KycSession(Session):
         )
 
 
-@strawberry.type(description="A Didit business verification (KYB) session, as listed by Didit.")
+@strawberry.federation.type(
+    keys=["id"], description="A Didit business verification (KYB) session, as listed by Didit."
+)
 class KybSession(Session):
     session_number: int = _field(
         description="Sequential number of the business session; numbered apart from KYC."

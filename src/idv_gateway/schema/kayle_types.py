@@ -47,7 +47,7 @@ class KayleAttempt:
     updated_at: datetime = _field(description="When the attempt last changed.")
 
 
-@strawberry.type(description="A Kayle reusable-ID verification session.")
+@strawberry.federation.type(keys=["id"], description="A Kayle reusable-ID verification session.")
 class KayleSession(Session):
     contract_version: int = _field(description="Version of the share contract; currently 1.")
     share_fields: list[ShareField] = _field(

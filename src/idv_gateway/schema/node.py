@@ -7,9 +7,11 @@ import binascii
 from datetime import datetime
 
 import strawberry
+from graphql import GraphQLError
 
 from idv_gateway.domain import SessionSource as DomainSource
-from idv_gateway.errors import BadUserInput
+from idv_gateway.errors import BadUserInput, GatewayError
+from idv_gateway.schema.context import Info
 from idv_gateway.schema.enums import Provider, SessionSource, SessionStatus
 
 __all__ = ["TYPE_NAMES", "Node", "Session", "decode_global_id", "encode_global_id"]
@@ -48,11 +50,12 @@ class Node:
     )
 
 
-@strawberry.interface(
+@strawberry.federation.interface(
+    keys=["id"],
     description=(
         "A verification session from any provider. Concrete types expose every field of "
-        "their provider's list rows."
-    )
+        "their provider's list rows. A federation entity keyed by `id`."
+    ),
 )
 class Session(Node):
     provider: Provider = strawberry.field(description="The provider that holds the session.")
@@ -67,3 +70,20 @@ class Session(Node):
     created_at: datetime = strawberry.field(
         description="When the session was created (UTC). The feed is ordered by it, newest first."
     )
+
+    @classmethod
+    async def resolve_reference(cls, info: Info, id: strawberry.ID) -> Session | None:
+        """Federation `_entities`: load by global id through the request's DataLoader."""
+        from idv_gateway.schema.connection import to_graphql  # the concrete types import us
+
+        try:
+            key = decode_global_id(id)
+        except GatewayError as error:
+            raise GraphQLError(
+                error.message,
+                path=info.path.as_list(),
+                original_error=error,
+                extensions=error.extensions(),
+            ) from error
+        session = await info.context.loaders.session.load(key)
+        return None if session is None else to_graphql(session)

@@ -1,0 +1,46 @@
+// Composes idv-gateway with a second subgraph (@apollo/composition), serves the supergraph
+// with a real @apollo/gateway inside @apollo/server, and runs one federated query through it.
+// Usage: node federation.mjs <idv-gateway /graphql URL> <risk subgraph URL> <query file>
+import { readFileSync } from 'node:fs';
+import { parse } from 'graphql';
+import { composeServices } from '@apollo/composition';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+
+const [sessionsUrl, riskUrl, queryFile] = process.argv.slice(2);
+
+async function sdlOf(url) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ _service { sdl } }' }),
+  });
+  const body = await response.json();
+  if (!body.data?._service?.sdl) throw new Error(`no _service.sdl from ${url}: ${JSON.stringify(body)}`);
+  return body.data._service.sdl;
+}
+
+const services = [
+  { name: 'sessions', url: sessionsUrl, typeDefs: parse(await sdlOf(sessionsUrl)) },
+  { name: 'risk', url: riskUrl, typeDefs: parse(await sdlOf(riskUrl)) },
+];
+const composed = composeServices(services);
+if (composed.errors) {
+  for (const e of composed.errors) console.error('composition error', e.extensions?.code, e.message);
+  process.exit(2);
+}
+const gateway = new ApolloGateway({ supergraphSdl: composed.supergraphSdl });
+const server = new ApolloServer({ gateway });
+const { url } = await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: 0 } });
+try {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: readFileSync(queryFile, 'utf8') }),
+  });
+  const body = await response.json();
+  console.log(JSON.stringify({ status: response.status, supergraphBytes: composed.supergraphSdl.length, body }));
+} finally {
+  await server.stop();
+}
