@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 
+from idv_gateway.decision import Decision
 from idv_gateway.domain import Session, SessionSource
 from idv_gateway.service import SessionService
 
@@ -42,3 +43,4 @@ class Loaders:
         self.session: _Loader[tuple[SessionSource, str], Session | None] = _Loader(
             lambda key: service.get_session(*key)
         )
+        self.decision: _Loader[str, Decision | None] = _Loader(service.get_decision)

@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from idv_gateway.decision import Decision
 from idv_gateway.domain import (
     KayleSession,
     KybSession,
@@ -180,6 +181,11 @@ class SessionService:
         if source is SessionSource.DIDIT_KYC:
             return await didit.get_kyc(session_id)
         return await didit.get_kyb(session_id)
+
+    async def get_decision(self, session_id: str) -> Decision | None:
+        """A Didit session's full decision, or None when Didit no longer has it."""
+        didit = self._require(self._didit, Provider.DIDIT)
+        return await didit.get_decision(session_id)
 
     @staticmethod
     def _require(port: P | None, provider: Provider) -> P:

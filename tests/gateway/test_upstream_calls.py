@@ -77,3 +77,59 @@ async def test_aliases_and_fragments_load_each_node_once(harness: Harness) -> No
     assert data["x"]["id"] == a
     assert [n["id"] for n in data["z"]] == [a, b, a]
     assert (await harness.stats())["kayle"]["requests"] == {"GET /v1/sessions/{id}": 2}
+
+
+DECISIONS = """{
+  kycSessions(first: 30) { edges { node {
+    providerSessionId
+    decision { status idVerifications { nodeId status warnings { risk nodeId } } }
+    again: decision { status }
+    ... on KycSession { decision { livenessChecks { score } } }
+  } } }
+}"""
+
+
+async def test_a_page_with_details_makes_one_call_per_session_and_one_list_call(
+    harness: Harness,
+) -> None:
+    await harness.reset_stats()
+    data = await harness.data(DECISIONS)
+    nodes = [e["node"] for e in data["kycSessions"]["edges"]]
+    assert len(nodes) == 30
+    assert all(n["decision"] is not None for n in nodes)
+    assert all(n["again"]["status"] == n["decision"]["status"] for n in nodes)
+    assert (await harness.stats())["didit"]["requests"] == {
+        "GET /v3/sessions/": 1,
+        "GET /v3/session/{session_id}/decision/": 30,
+    }
+    await harness.reset_stats()
+    assert await harness.data(DECISIONS) == data
+    assert (await harness.stats())["didit"]["total"] == 0
+
+
+async def test_decision_status_matches_the_session_row(harness: Harness) -> None:
+    data = await harness.data(
+        "{ kybSessions(first: 10) { edges { node { status decision { status "
+        "registryChecks { nodeId status } } } } } }"
+    )
+    for edge in data["kybSessions"]["edges"]:
+        node = edge["node"]
+        assert node["decision"]["status"] == node["status"]
+
+
+@pytest.mark.parametrize("gateway_overrides", [{"cache_enabled": False}])
+async def test_failing_decision_calls_null_only_the_decision_fields(harness: Harness) -> None:
+    fault = {"route": "GET /v3/session/{session_id}/decision/", "mode": "status", "status": 503}
+    assert (await harness.didit.post("/_sim/faults", json=fault)).status_code == 201
+    body = await harness.query(
+        "{ kycSessions(first: 5) { edges { node { providerSessionId decision { status } } } } }"
+    )
+    nodes = [e["node"] for e in body["data"]["kycSessions"]["edges"]]
+    assert len(nodes) == 5
+    assert all(n["providerSessionId"] for n in nodes)
+    assert all(n["decision"] is None for n in nodes)
+    assert body["errors"]
+    for error in body["errors"]:
+        assert error["extensions"]["code"] == "PROVIDER_UNAVAILABLE"
+        assert error["extensions"]["provider"] == "DIDIT"
+        assert error["path"][-1] == "decision"

@@ -18,6 +18,8 @@ import httpx
 from starlette.applications import Starlette
 
 from idv_gateway.decision import DocumentVerification, KeyPeopleCheck, RegistryCheck
+from idv_gateway.domain import Provider
+from idv_gateway.providers._upstream import Upstream
 from idv_gateway.providers.didit.decisions import fetch_decision
 from idv_gateway.simulators import DEFAULT_DIDIT_API_KEY
 from idv_gateway.simulators.didit import DiditStore, create_didit_app
@@ -121,7 +123,7 @@ def answering(body: Any, status: int = 200, seen: list[httpx.Request] | None = N
 async def fetch_with_raw(app: Starlette, session_id: str) -> tuple[Any, dict[str, Any]]:
     async with client_for(app) as client:
         body = (await client.get(f"/v3/session/{session_id}/decision/")).json()
-        return await fetch_decision(client, session_id), body
+        return await fetch_decision(as_upstream(client), session_id), body
 
 
 def first_with(kind: str, status: str, feature: str | None = None) -> str:
@@ -132,3 +134,8 @@ def first_with(kind: str, status: str, feature: str | None = None) -> str:
         for s in sessions
         if s.status == status and (feature is None or feature in s.features)
     )
+
+
+def as_upstream(client: httpx.AsyncClient) -> Upstream:
+    """The adapter's outbound object around a test client (no cache)."""
+    return Upstream(provider=Provider.DIDIT, client=client, credential="test")

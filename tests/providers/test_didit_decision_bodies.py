@@ -15,7 +15,7 @@ from idv_gateway.decision import KybDecision, KycDecision
 from idv_gateway.domain import FeatureStatus, SessionStatus
 from idv_gateway.errors import ProviderBadResponse
 from idv_gateway.providers.didit.decisions import fetch_decision, to_domain
-from tests.providers.decision_support import EXAMPLES, answering, assert_matches
+from tests.providers.decision_support import EXAMPLES, answering, as_upstream, assert_matches
 
 
 @pytest.mark.parametrize(
@@ -33,7 +33,7 @@ from tests.providers.decision_support import EXAMPLES, answering, assert_matches
 async def test_a_body_that_is_not_a_decision_is_a_bad_response(body: Any) -> None:
     async with answering(body) as client:
         with pytest.raises(ProviderBadResponse) as caught:
-            await fetch_decision(client, str(uuid.uuid4()))
+            await fetch_decision(as_upstream(client), str(uuid.uuid4()))
     assert caught.value.extensions()["code"] == "PROVIDER_BAD_RESPONSE"
     assert caught.value.retryable is False
 
@@ -41,7 +41,7 @@ async def test_a_body_that_is_not_a_decision_is_a_bad_response(body: Any) -> Non
 async def test_the_reference_kyc_example_parses() -> None:
     example = EXAMPLES["reference_4_5_kyc_minimal"]
     async with answering(example) as client:
-        decision = await fetch_decision(client, example["session_id"])
+        decision = await fetch_decision(as_upstream(client), example["session_id"])
     assert isinstance(decision, KycDecision)
     assert_matches(decision, example)
     assert decision.raw == example
@@ -65,7 +65,7 @@ async def test_the_reference_kyc_example_parses() -> None:
 async def test_the_reference_kyb_example_parses() -> None:
     example = EXAMPLES["reference_4_6_kyb"]
     async with answering(example) as client:
-        decision = await fetch_decision(client, str(uuid.uuid4()))
+        decision = await fetch_decision(as_upstream(client), str(uuid.uuid4()))
     assert isinstance(decision, KybDecision)
     assert_matches(decision, example)
     assert decision.session_id == "bs_01HZX3K7Q9V2M4N6P8R0T2W4Y6"

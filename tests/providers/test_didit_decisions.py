@@ -17,6 +17,7 @@ from tests.providers.decision_support import (
     KYB_ARRAYS,
     KYC_ARRAYS,
     answering,
+    as_upstream,
     assert_matches,
     client_for,
     fetch_with_raw,
@@ -59,7 +60,7 @@ async def test_every_simulated_decision_parses_and_matches_its_payload() -> None
         ids = [s.session_id for s in store.kyc] + [s.session_id for s in store.kyb]
         for session_id in ids:
             body = (await client.get(f"/v3/session/{session_id}/decision/")).json()
-            decision = await fetch_decision(client, session_id)
+            decision = await fetch_decision(as_upstream(client), session_id)
             assert_matches(decision, body)
 
 
@@ -167,24 +168,24 @@ async def test_uppercase_kyb_statuses_map_like_display_ones() -> None:
 
 async def test_an_unknown_session_is_none() -> None:
     async with client_for(shared_app()) as client:
-        assert await fetch_decision(client, str(uuid.uuid4())) is None
+        assert await fetch_decision(as_upstream(client), str(uuid.uuid4())) is None
 
 
 async def test_a_deleted_session_is_none() -> None:
     app = create_didit_app(seed=7, sessions=5, business_sessions=2)
     session_id = store_of(app).kyc[0].session_id
     async with client_for(app) as client:
-        assert await fetch_decision(client, session_id) is not None
+        assert await fetch_decision(as_upstream(client), session_id) is not None
         deleted = await client.delete(f"/v3/session/{session_id}/delete/")
         assert deleted.status_code in (200, 204)
-        assert await fetch_decision(client, session_id) is None
+        assert await fetch_decision(as_upstream(client), session_id) is None
 
 
 @pytest.mark.parametrize("session_id", ["", "not-a-uuid", "../sessions", "a1b2c3d4e5f6"])
 async def test_a_malformed_id_is_none_without_a_request(session_id: str) -> None:
     app = create_didit_app(seed=7, sessions=5, business_sessions=2)
     async with client_for(app) as client:
-        assert await fetch_decision(client, session_id) is None
+        assert await fetch_decision(as_upstream(client), session_id) is None
         stats = (await client.get("/_sim/stats")).json()
     assert stats["requests"].get(DECISION_ROUTE, 0) == 0
 
@@ -202,7 +203,7 @@ async def test_unknown_statuses_and_risk_codes_are_kept_raw() -> None:
     ]
     seen: list[httpx.Request] = []
     async with answering(body, seen=seen) as client:
-        decision = await fetch_decision(client, session_id)
+        decision = await fetch_decision(as_upstream(client), session_id)
     assert [r.url.path for r in seen] == [f"/v3/session/{session_id}/decision/"]
     assert isinstance(decision, KycDecision)
     assert (decision.status, decision.provider_status) == (SessionStatus.UNKNOWN, "Frozen")

@@ -70,7 +70,9 @@ class DiditReader:
     def _rows_wanted(self, target_us: int | None, need: int) -> int:
         frontier_us = self.frontier_us
         if target_us is None or self.density is None or frontier_us is None:
-            return need
+            # One more row than needed: the last row read stays unresolved (more rows of
+            # its instant may follow), so it cannot count towards the page.
+            return need + 1
         span_seconds = max(0, frontier_us - target_us) / 1e6
         return math.ceil(max(self.density, MIN_DENSITY) * span_seconds * OVERSHOOT) + 1
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
+from idv_gateway.decision import Decision
 from idv_gateway.domain import KayleSession, KybSession, KycSession, Provider
 from idv_gateway.filters import KayleFilter, KybFilter, KycFilter
 
@@ -48,6 +49,8 @@ class DiditPort(Protocol):
     ) -> OffsetPage[KybSession]: ...
 
     async def get_kyc(self, session_id: str) -> KycSession | None: ...
+
+    async def get_decision(self, session_id: str) -> Decision | None: ...
 
     async def get_kyb(self, session_id: str) -> KybSession | None: ...
 

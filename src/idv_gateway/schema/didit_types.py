@@ -12,7 +12,12 @@ from typing import Any, TypeVar
 import strawberry
 
 from idv_gateway import domain
+from idv_gateway.decision import Decision, KybDecision as DomainKyb, KycDecision as DomainKyc
+from idv_gateway.errors import GatewayError
+from idv_gateway.schema.context import Info
+from idv_gateway.schema.decision_types import KybDecision, KycDecision
 from idv_gateway.schema.enums import FeatureStatus
+from idv_gateway.schema.failures import graphql_error
 from idv_gateway.schema.node import Session, encode_global_id
 
 __all__ = ["KybSession", "KycSession"]
@@ -129,6 +134,20 @@ class AdditionalDetails:
     )
 
 
+_DECISION = (
+    "Didit's full decision for the session: every check with its status, warnings and "
+    "details (one Didit call per session, shared by the whole request and cached; null "
+    "when Didit no longer has the session). A provider failure nulls this field only."
+)
+
+
+async def _load_decision(info: Info, session_id: str) -> Decision | None:
+    try:
+        return await info.context.loaders.decision.load(session_id)
+    except GatewayError as error:
+        raise graphql_error(error, info) from error
+
+
 def _copy(cls: Callable[..., T], value: Any) -> T | None:
     """Domain summaries and their GraphQL types share field names one to one."""
     return None if value is None else cls(**dataclasses.asdict(value))
@@ -205,6 +224,11 @@ class KycSession(Session):
         description="Compact per-feature extras; null when no feature produced any."
     )
 
+    @strawberry.field(description=_DECISION)
+    async def decision(self, info: Info) -> KycDecision | None:
+        found = await _load_decision(info, self.provider_session_id)
+        return KycDecision.from_domain(found) if isinstance(found, DomainKyc) else None
+
     @classmethod
     def from_domain(cls, s: domain.KycSession) -> KycSession:
         return cls(
@@ -257,6 +281,11 @@ class KybSession(Session):
         description="Company registration number from the registry."
     )
     country: str | None = _field(description="Country code of the registry company.")
+
+    @strawberry.field(description=_DECISION)
+    async def decision(self, info: Info) -> KybDecision | None:
+        found = await _load_decision(info, self.provider_session_id)
+        return KybDecision.from_domain(found) if isinstance(found, DomainKyb) else None
 
     @classmethod
     def from_domain(cls, s: domain.KybSession) -> KybSession:

@@ -7,14 +7,13 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
 import strawberry
-from graphql import GraphQLError
 
-from idv_gateway.domain import SessionSource
 from idv_gateway.errors import BadUserInput, GatewayError
 from idv_gateway.feed import FeedPage
 from idv_gateway.schema.connection import Connection, to_graphql
 from idv_gateway.schema.context import Info
 from idv_gateway.schema.didit_types import KybSession, KycSession
+from idv_gateway.schema.failures import graphql_error
 from idv_gateway.schema.inputs import (
     KayleSessionFilter,
     KybSessionFilter,
@@ -25,7 +24,7 @@ from idv_gateway.schema.kayle_types import KayleSession
 from idv_gateway.schema.node import Node, Session, decode_global_id
 from idv_gateway.schema.selection import node_fields
 
-__all__ = ["Query", "graphql_error"]
+__all__ = ["Query"]
 
 T = TypeVar("T")
 _FIRST = "How many sessions to return, 1 to 100."
@@ -33,17 +32,6 @@ _AFTER = "Return sessions after this cursor (an `endCursor` or edge `cursor` of 
 _FILTER = "Only sessions matching every given filter."
 DEFAULT_FIRST = 20
 _BACKWARD = "Not supported: providers page forward only. Use `first`/`after`."
-
-
-def graphql_error(
-    error: GatewayError, info: Info, sources: tuple[SessionSource, ...] = ()
-) -> GraphQLError:
-    extensions = error.extensions()
-    if sources:
-        extensions["sources"] = [source.value for source in sources]
-    return GraphQLError(
-        error.message, path=info.path.as_list(), original_error=error, extensions=extensions
-    )
 
 
 async def _run(info: Info, call: Callable[[], Awaitable[T]]) -> T:

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from pydantic import ValidationError
 
+from idv_gateway.decision import Decision
 from idv_gateway.domain import KybSession, KycSession, Provider, SessionStatus
 from idv_gateway.errors import ProviderBadResponse
 from idv_gateway.filters import KybFilter, KycFilter
@@ -23,6 +24,7 @@ from idv_gateway.providers.didit._wire import (
     kyb_to_domain,
     kyc_to_domain,
 )
+from idv_gateway.providers.didit.decisions import fetch_decision
 
 __all__ = ["DIDIT_STATUS_NAMES", "DiditProvider"]
 
@@ -41,6 +43,16 @@ DIDIT_STATUS_NAMES: dict[SessionStatus, str] = {
     SessionStatus.EXPIRED: "Expired",
     SessionStatus.KYC_EXPIRED: "Kyc Expired",
 }
+# Statuses after which a decision changes only by a manual review.
+_SETTLED = frozenset(
+    {
+        SessionStatus.APPROVED,
+        SessionStatus.DECLINED,
+        SessionStatus.EXPIRED,
+        SessionStatus.ABANDONED,
+        SessionStatus.KYC_EXPIRED,
+    }
+)
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
@@ -183,6 +195,17 @@ class DiditProvider:
         exact = envelope.count < KYB_COUNT_CAP and kyb_count_is_exact(flt)
         total = envelope.count if exact else None
         return OffsetPage(rows=rows, total=total, has_more=envelope.next is not None)
+
+    async def get_decision(self, session_id: str) -> Decision | None:
+        """The full decision (KYC or KYB shape); cached longer once the session is settled."""
+
+        def ttl(decision: Decision | None) -> float:
+            final = decision is not None and decision.status in _SETTLED
+            return self._upstream.policy.detail_ttl(final)
+
+        return await self._upstream.cached(
+            ("decision", session_id), lambda: fetch_decision(self._upstream, session_id), ttl
+        )
 
     async def get_kyc(self, session_id: str) -> KycSession | None:
         """Didit has no row-by-id route; `search=<full UUID>` looks up `session_id`."""

@@ -13,13 +13,12 @@ from dataclasses import fields
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import httpx
 from pydantic import ValidationError
 
 from idv_gateway import decision as d
 from idv_gateway.domain import FeatureStatus, Provider
 from idv_gateway.errors import ProviderBadResponse
-from idv_gateway.providers._http import get_json
+from idv_gateway.providers._upstream import Upstream
 from idv_gateway.providers.didit import (
     _decision_wire as w,
     _decision_wire_checks as wc,
@@ -76,12 +75,12 @@ class Body(w.Wire):
     key_people_checks: list[w.KybItem] | None = None
 
 
-async def fetch_decision(client: httpx.AsyncClient, session_id: str) -> d.Decision | None:
+async def fetch_decision(upstream: Upstream, session_id: str) -> d.Decision | None:
     """The session's decision; None when Didit has no such session (or the id cannot be one)."""
     if not _UUID.match(session_id):
         return None  # Didit's routes match UUIDs only: no request can find it
     path = f"/v3/session/{session_id}/decision/"
-    body = await get_json(client, Provider.DIDIT, path, missing=(404,))
+    body = await upstream.get_json(path, missing=(404,))
     if body is None:
         return None
     try:
