@@ -23,6 +23,7 @@ from idv_gateway.domain import (
 from idv_gateway.errors import BadUserInput, ProviderError, ProviderUnavailable
 from idv_gateway.feed.didit_reader import DiditReader
 from idv_gateway.feed.engine import FeedPage, Reader, read_page
+from idv_gateway.feed.hints import FirstPageHints, Hint
 from idv_gateway.feed.kayle_reader import KayleReader
 from idv_gateway.filters import KayleFilter, KybFilter, KycFilter, SessionFilter
 from idv_gateway.pagination import (
@@ -56,6 +57,14 @@ def _check_window(flt: Any) -> None:
         raise BadUserInput("`createdFrom` is after `createdTo`", argument="filter")
 
 
+def _hinted_density(hint: Hint | None) -> float | None:
+    return None if hint is None else hint.density
+
+
+def _hinted_newest(hint: Hint | None) -> int | None:
+    return None if hint is None else hint.newest_us
+
+
 def _not_configured(provider: Provider) -> ProviderUnavailable:
     error = ProviderUnavailable(provider, "is not configured on this gateway")
     error.retryable = False
@@ -72,6 +81,7 @@ class _Unconfigured:
         self.frontier: SortKey | None = None
         self.density: float | None = None
         self.error: ProviderError | None = _not_configured(source.provider)
+        self.newest_us: int | None = None
         self.total: int | None = None
         self.requests = 0
         self.rows_fetched = 0
@@ -92,11 +102,18 @@ class _Unconfigured:
 
 class SessionService:
     def __init__(
-        self, *, didit: DiditPort | None, kayle: KaylePort | None, codec: CursorCodec
+        self,
+        *,
+        didit: DiditPort | None,
+        kayle: KaylePort | None,
+        codec: CursorCodec,
+        hint_reuse_seconds: float = 5.0,
     ) -> None:
+        """`hint_reuse_seconds`: how long a first page keeps its read plan (the list TTL)."""
         self._didit = didit
         self._kayle = kayle
         self._codec = codec
+        self._hints = FirstPageHints(reuse_seconds=hint_reuse_seconds)
 
     # -- connections --------------------------------------------------------------
     async def kyc_page(self, flt: KycFilter, *, first: int, after: str | None) -> FeedPage:
@@ -140,13 +157,33 @@ class SessionService:
             cursor = FeedCursor(connection=connection, digest=digest)
         else:
             cursor = self._codec.decode(after, connection=connection, digest=digest)
+        plan = self._hints.plan((connection, digest)) if after is None else {}
+        hints = {source: plan.get(source) for source in parts}
         readers = [
-            self._reader(source, part, cursor.states.get(source, SourceState()), kayle_attempts)
+            self._reader(
+                source,
+                part,
+                cursor.states.get(source) or SourceState(density=_hinted_density(hints[source])),
+                kayle_attempts,
+                _hinted_newest(hints[source]),
+            )
             for source, part in parts.items()
         ]
-        return await read_page(
-            readers, first=first, cursor=cursor, codec=self._codec, resumed=after is not None
+        newest = [h.newest_us for h in hints.values() if h is not None and h.newest_us is not None]
+        page = await read_page(
+            readers,
+            first=first,
+            cursor=cursor,
+            codec=self._codec,
+            resumed=after is not None,
+            newest_us=max(newest, default=None),
         )
+        if after is None:
+            for reader in readers:
+                if reader.error is None:
+                    hint = Hint(density=reader.density, newest_us=reader.newest_us)
+                    self._hints.learn((connection, digest), reader.source, hint)
+        return page
 
     def _reader(
         self,
@@ -154,6 +191,7 @@ class SessionService:
         flt: KycFilter | KybFilter | KayleFilter,
         state: SourceState,
         kayle_attempts: bool,
+        newest_us: int | None = None,
     ) -> Reader:
         if isinstance(flt, KayleFilter):
             if self._kayle is None:
@@ -169,7 +207,9 @@ class SessionService:
             )
         if self._didit is None:
             return _Unconfigured(source, state)
-        return DiditReader(source, _offset_fetch(self._didit, flt), flt.matches, state)
+        return DiditReader(
+            source, _offset_fetch(self._didit, flt), flt.matches, state, newest_us=newest_us
+        )
 
     # -- lookups ------------------------------------------------------------------
     async def get_session(self, source: SessionSource, session_id: str) -> Session | None:

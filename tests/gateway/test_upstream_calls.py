@@ -133,3 +133,19 @@ async def test_failing_decision_calls_null_only_the_decision_fields(harness: Har
         assert error["extensions"]["code"] == "PROVIDER_UNAVAILABLE"
         assert error["extensions"]["provider"] == "DIDIT"
         assert error["path"][-1] == "decision"
+
+
+@pytest.mark.parametrize("sim_sizes", [{"kyc": 2000, "kyb": 300, "kayle": 1500}])
+@pytest.mark.parametrize("gateway_overrides", [{"cache_enabled": False}])
+async def test_a_repeated_first_page_uses_what_the_last_one_learned(harness: Harness) -> None:
+    """Without a cursor Kayle first needs a sampling call; the next first page does not."""
+    await harness.reset_stats()
+    first = await harness.data(SESSIONS, {"first": 20})
+    cold = (await harness.stats())["kayle"]["requests"]["GET /v1/sessions"]
+    await harness.reset_stats()
+    again = await harness.data(SESSIONS, {"first": 20})
+    warm = (await harness.stats())["kayle"]["requests"]["GET /v1/sessions"]
+    nodes = [e["node"] for e in first["page"]["edges"]]
+    assert [e["node"] for e in again["page"]["edges"]] == nodes  # same page, fewer calls
+    assert cold >= 2
+    assert warm == 1

@@ -43,8 +43,12 @@ class DiditReader:
         fetch: OffsetFetch,
         matches: Callable[[Session], bool],
         state: SourceState,
+        *,
+        newest_us: int | None = None,
     ) -> None:
         self.source = source
+        # Where the list starts, as a hint for sizing the first read (first pages only).
+        self._start_hint = newest_us
         self._fetch = fetch
         self._matches = matches
         self._state = state
@@ -67,8 +71,13 @@ class DiditReader:
     def frontier_us(self) -> int | None:
         return None if self.frontier is None else -self.frontier[0]
 
+    @property
+    def newest_us(self) -> int | None:
+        """Creation time of the list's newest row, when this page read from its top."""
+        return -self._neg_times[0] if self._first_offset == 0 and self._neg_times else None
+
     def _rows_wanted(self, target_us: int | None, need: int) -> int:
-        frontier_us = self.frontier_us
+        frontier_us = self.frontier_us if self.position is not None else self._start_hint
         if target_us is None or self.density is None or frontier_us is None:
             # One more row than needed: the last row read stays unresolved (more rows of
             # its instant may follow), so it cannot count towards the page.

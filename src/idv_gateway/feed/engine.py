@@ -45,6 +45,9 @@ class Reader(Protocol):
     @property
     def frontier_us(self) -> int | None: ...
 
+    @property
+    def newest_us(self) -> int | None: ...
+
     async def step(self, target_us: int | None, need: int) -> None: ...
 
     def state_after(self, key: SortKey) -> SourceState: ...
@@ -117,10 +120,12 @@ async def read_page(
     cursor: FeedCursor,
     codec: CursorCodec,
     resumed: bool,
+    newest_us: int | None = None,
 ) -> FeedPage:
+    """`newest_us` (a hint on first pages) anchors the first reads when no position does."""
     need = first + 1  # one more than asked tells whether a next page exists
     positions = [-r.position[0] for r in readers if r.position is not None]
-    target = _target(readers, max(positions, default=None), need)
+    target = _target(readers, max(positions, default=newest_us), need)
     await asyncio.gather(*(r.step(target, need) for r in readers))
     for round_number in range(MAX_ROUNDS + 1):
         live = [r for r in readers if r.error is None]

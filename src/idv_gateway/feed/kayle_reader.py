@@ -87,6 +87,7 @@ class KayleReader:
         self._probe = False
         self._window_rows = 0
         self._window_seconds = 0.0
+        self.newest_us: int | None = None
 
     @property
     def frontier_us(self) -> int | None:
@@ -150,6 +151,9 @@ class KayleReader:
         return page
 
     def _accept(self, rows: list[KayleSession], start: int | None) -> None:
+        if rows and self.position is None:
+            newest = max(micros(r.created_at) for r in rows)
+            self.newest_us = max(newest, self.newest_us or newest)
         for row in rows:
             key = sort_key(row)
             if (self.position is None or key > self.position) and self._matches(row):
