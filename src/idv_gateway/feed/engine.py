@@ -28,6 +28,8 @@ __all__ = ["FeedPage", "Reader", "read_page"]
 
 MAX_ROUNDS = 8
 MARGIN = 1.2
+# A first page reads from hints learned on small samples: aim deeper, save a round trip.
+FIRST_PAGE_MARGIN = 1.6
 
 
 class Reader(Protocol):
@@ -103,14 +105,16 @@ def _errors_by_provider(
     return list(grouped.values())
 
 
-def _target(readers: Sequence[Reader], reference_us: int | None, need: int) -> int | None:
+def _target(
+    readers: Sequence[Reader], reference_us: int | None, need: int, margin: float = MARGIN
+) -> int | None:
     """The time down to which every source should read to yield about `need` rows."""
     if reference_us is None or any(r.density is None for r in readers):
         return None
     density = sum(r.density or 0.0 for r in readers)
     if density <= 0:
         return None
-    return reference_us - int(need * MARGIN / density * 1e6)
+    return reference_us - int(need * margin / density * 1e6)
 
 
 async def read_page(
@@ -125,7 +129,8 @@ async def read_page(
     """`newest_us` (a hint on first pages) anchors the first reads when no position does."""
     need = first + 1  # one more than asked tells whether a next page exists
     positions = [-r.position[0] for r in readers if r.position is not None]
-    target = _target(readers, max(positions, default=newest_us), need)
+    margin = MARGIN if positions else FIRST_PAGE_MARGIN
+    target = _target(readers, max(positions, default=newest_us), need, margin)
     await asyncio.gather(*(r.step(target, need) for r in readers))
     for round_number in range(MAX_ROUNDS + 1):
         live = [r for r in readers if r.error is None]

@@ -64,4 +64,8 @@ class FirstPageHints:
         entry = self._entries.get(key)
         if entry is None:
             entry = self._entries[key] = _Entry(plan={}, planned_at=self._timer())
+        previous = entry.learned.get(source)
+        if previous is not None and previous.density and hint.density:
+            # One page's sample is small: average it with what was known.
+            hint = Hint(density=(previous.density + hint.density) / 2, newest_us=hint.newest_us)
         entry.learned[source] = hint
