@@ -16,6 +16,8 @@ from idv_gateway.domain import Provider
 from idv_gateway.graphql_http import graphql_router
 from idv_gateway.pagination import CursorCodec
 from idv_gateway.providers import DiditProvider, KayleProvider
+from idv_gateway.resilience.body_limit import BodyGuard
+from idv_gateway.schema.limits import Limits
 from idv_gateway.service import SessionService
 from idv_gateway.upstreams import open_upstreams
 
@@ -47,6 +49,8 @@ def create_app(
                 didit=None if upstreams.didit is None else DiditProvider(upstream=upstreams.didit),
                 kayle=None if upstreams.kayle is None else KayleProvider(upstream=upstreams.kayle),
                 codec=codec,
+                # A first page keeps its read plan while its answers can still be cached.
+                hint_reuse_seconds=settings.cache_list_ttl_seconds if settings.cache_enabled else 0,
             )
             if upstreams.demo:
                 logger.warning(
@@ -57,6 +61,10 @@ def create_app(
             yield
 
     app = FastAPI(title="idv-gateway", lifespan=lifespan, docs_url=None, redoc_url=None)
+    # Read per request by the GraphQL layer: the deadline and the query limits.
+    app.state.settings = settings
+    app.state.limits = Limits.from_settings(settings)
+    app.add_middleware(BodyGuard, max_bytes=settings.max_request_bytes)
     app.include_router(graphql_router(), prefix="/graphql")
 
     @app.get("/healthz")

@@ -1,4 +1,9 @@
-"""Settings from the environment (prefix `IDV_GATEWAY_`). Secrets are `SecretStr`."""
+"""Settings from the environment (prefix `IDV_GATEWAY_`). Secrets are `SecretStr`.
+
+The upstream policy and the query limits are documented, with their defaults, in
+docs/errors.md. Per-provider settings (`DIDIT_…`, `KAYLE_…`) override the shared
+`UPSTREAM_…` ones when set.
+"""
 
 from __future__ import annotations
 
@@ -30,9 +35,60 @@ class Settings(BaseSettings):
         default=None, description="HMAC key that signs pagination cursors"
     )
 
-    upstream_timeout_seconds: float = Field(default=5.0, gt=0, description="Per upstream call")
+    # Upstream policy, shared by both providers unless a per-provider value is set.
+    upstream_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="Whole attempt of one upstream call: connect to last byte"
+    )
     upstream_connect_timeout_seconds: float = Field(default=2.0, gt=0)
+    upstream_read_timeout_seconds: float = Field(
+        default=5.0, gt=0, description="Longest silence while reading an answer"
+    )
     max_upstream_concurrency: int = Field(default=16, ge=1, description="Per provider")
+    upstream_retry_attempts: int = Field(
+        default=3, ge=1, description="Attempts per upstream call, the first included"
+    )
+    upstream_retry_backoff_seconds: float = Field(
+        default=0.1, ge=0, description="Wait before the first retry; doubles, with jitter"
+    )
+    upstream_retry_backoff_max_seconds: float = Field(default=1.0, ge=0)
+    upstream_retry_after_max_seconds: float = Field(
+        default=2.0, ge=0, description="Longest 429 `Retry-After` waited out; longer ones fail"
+    )
+    upstream_retry_budget: int = Field(
+        default=10, ge=0, description="Retries per GraphQL request and provider"
+    )
+    upstream_breaker_threshold: int = Field(
+        default=5, ge=1, description="Consecutive failed calls that open the circuit"
+    )
+    upstream_breaker_cooldown_seconds: float = Field(
+        default=10.0, gt=0, description="How long an open circuit fails fast before a probe"
+    )
+    didit_timeout_seconds: float | None = Field(default=None, gt=0)
+    didit_retry_attempts: int | None = Field(default=None, ge=1)
+    didit_breaker_threshold: int | None = Field(default=None, ge=1)
+    didit_breaker_cooldown_seconds: float | None = Field(default=None, gt=0)
+    kayle_timeout_seconds: float | None = Field(default=None, gt=0)
+    kayle_retry_attempts: int | None = Field(default=None, ge=1)
+    kayle_breaker_threshold: int | None = Field(default=None, ge=1)
+    kayle_breaker_cooldown_seconds: float | None = Field(default=None, gt=0)
+
+    request_deadline_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Deadline of one GraphQL request, for all its upstream calls",
+    )
+
+    # Limits, checked before any upstream call.
+    max_request_bytes: int = Field(default=1_048_576, ge=1024, description="HTTP body; 413 above")
+    max_query_depth: int = Field(default=12, ge=1, description="Nesting of fields")
+    max_query_aliases: int = Field(default=30, ge=0)
+    max_query_tokens: int = Field(default=5_000, ge=1, description="Lexical tokens of a document")
+    query_cost_budget: int = Field(
+        default=1_000, ge=1, description="Estimated upstream rows and calls of one operation"
+    )
+    introspection_enabled: bool = Field(
+        default=True, description="`__schema`/`__type`; federation's `_service` is unaffected"
+    )
 
     upstream_transport: Literal["aiohttp", "httpx"] = Field(
         default="aiohttp", description="Outbound HTTP transport under httpx (see benchmarks)"

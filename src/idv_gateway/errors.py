@@ -2,6 +2,7 @@
 
     GatewayError                    code             retryable
     ├── BadUserInput                BAD_USER_INPUT   no  (fix the request)
+    ├── QueryTooComplex             QUERY_TOO_COMPLEX      no  (ask for less)
     └── ProviderError                                (carries provider and HTTP status)
         ├── ProviderAuthFailed      PROVIDER_AUTH_FAILED   no  (fix the credential)
         ├── ProviderRateLimited     PROVIDER_RATE_LIMITED  yes (after `retry_after`)
@@ -9,8 +10,10 @@
         ├── ProviderTimeout         PROVIDER_TIMEOUT       yes
         └── ProviderBadResponse     PROVIDER_BAD_RESPONSE  only if the body was cut short
 
-Messages never contain credentials or upstream bodies; `extensions()` is what a GraphQL
-client sees.
+`retryable` is advice to the client (try the same request again later); `transient` is
+for the gateway itself: the failed upstream call may be retried at once (connection
+errors, 502/503/504, 429). Messages never contain credentials or upstream bodies;
+`extensions()` is what a GraphQL client sees (docs/errors.md).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ __all__ = [
     "ProviderRateLimited",
     "ProviderTimeout",
     "ProviderUnavailable",
+    "QueryTooComplex",
 ]
 
 
@@ -57,19 +61,44 @@ class BadUserInput(GatewayError):
         return extensions
 
 
+class QueryTooComplex(GatewayError):
+    """The operation would cost more than a limit allows; checked before any upstream call."""
+
+    code = "QUERY_TOO_COMPLEX"
+
+    def __init__(self, message: str, **details: int) -> None:
+        super().__init__(message)
+        self.details = details
+
+    def extensions(self) -> dict[str, Any]:
+        return {**super().extensions(), **self.details}
+
+
 class ProviderError(GatewayError):
     retryable = True
 
-    def __init__(self, provider: Provider, message: str, *, status: int | None = None) -> None:
+    def __init__(
+        self,
+        provider: Provider,
+        message: str,
+        *,
+        status: int | None = None,
+        transient: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(f"{provider.value.title()}: {message}")
         self.provider = provider
         self.status = status
+        self.transient = transient
+        self.retry_after = retry_after
 
     def extensions(self) -> dict[str, Any]:
         extensions = super().extensions()
         extensions["provider"] = self.provider.value
         if self.status is not None:
             extensions["httpStatus"] = self.status
+        if self.retry_after is not None:
+            extensions["retryAfterSeconds"] = self.retry_after
         return extensions
 
 
@@ -89,14 +118,7 @@ class ProviderRateLimited(ProviderError):
         status: int | None = 429,
         retry_after: float | None,
     ) -> None:
-        super().__init__(provider, message, status=status)
-        self.retry_after = retry_after
-
-    def extensions(self) -> dict[str, Any]:
-        extensions = super().extensions()
-        if self.retry_after is not None:
-            extensions["retryAfterSeconds"] = self.retry_after
-        return extensions
+        super().__init__(provider, message, status=status, transient=True, retry_after=retry_after)
 
 
 class ProviderUnavailable(ProviderError):

@@ -22,6 +22,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from idv_gateway.resilience import DEFAULT_DEADLINE_SECONDS, start_deadline
 from idv_gateway.schema import GatewayContext, build_schema
 from idv_gateway.schema.errors import format_error
 
@@ -145,6 +146,9 @@ def _request_error_status(errors: list[dict[str, Any]]) -> int:
 async def _context(request: Request, response: Response) -> GatewayContext:
     # FastAPI hands the route and its dependencies the same `response`; the router's
     # `create_response` reads the status and media type that `process_result` sets on it.
+    # The request's deadline starts here and bounds every upstream call it makes.
+    settings = getattr(request.app.state, "settings", None)
+    start_deadline(settings.request_deadline_seconds if settings else DEFAULT_DEADLINE_SECONDS)
     context = GatewayContext(service=request.app.state.service)
     request.state.gateway_context = context
     request.state.sub_response = response

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import httpx
 
@@ -12,6 +13,7 @@ from idv_gateway.cache import UpstreamCache
 from idv_gateway.config import Settings
 from idv_gateway.domain import Provider
 from idv_gateway.providers._upstream import CachePolicy, Upstream
+from idv_gateway.resilience import CircuitBreaker, RetryPolicy
 from idv_gateway.simulators import (
     DEFAULT_DIDIT_API_KEY,
     DEFAULT_KAYLE_API_KEY,
@@ -28,6 +30,7 @@ DEMO_SIZES = {
     "kyb": DEFAULT_KYB_SESSIONS,
     "kayle": DEFAULT_KAYLE_SESSIONS,
 }
+T = TypeVar("T")
 _DEMO_URLS = {Provider.DIDIT: "http://didit.demo", Provider.KAYLE: "http://kayle.demo"}
 
 
@@ -39,9 +42,44 @@ class Upstreams:
     demo: bool
 
 
+def _per_provider(settings: Settings, provider: Provider, name: str, shared: T) -> T:
+    """`<provider>_<name>` when set, else the shared `upstream_…` value."""
+    value: T | None = getattr(settings, f"{provider.value.lower()}_{name}")
+    return shared if value is None else value
+
+
 def _timeout(settings: Settings) -> httpx.Timeout:
+    """Per phase; `Upstream` adds the cap on the whole attempt and the request's deadline."""
     return httpx.Timeout(
-        settings.upstream_timeout_seconds, connect=settings.upstream_connect_timeout_seconds
+        settings.upstream_read_timeout_seconds,
+        connect=settings.upstream_connect_timeout_seconds,
+    )
+
+
+def _retry(settings: Settings, provider: Provider) -> RetryPolicy:
+    return RetryPolicy(
+        attempts=_per_provider(
+            settings, provider, "retry_attempts", settings.upstream_retry_attempts
+        ),
+        backoff_base=settings.upstream_retry_backoff_seconds,
+        backoff_max=settings.upstream_retry_backoff_max_seconds,
+        retry_after_cap=settings.upstream_retry_after_max_seconds,
+        budget=settings.upstream_retry_budget,
+    )
+
+
+def _breaker(settings: Settings, provider: Provider) -> CircuitBreaker:
+    return CircuitBreaker(
+        provider.value.title(),
+        threshold=_per_provider(
+            settings, provider, "breaker_threshold", settings.upstream_breaker_threshold
+        ),
+        cooldown=_per_provider(
+            settings,
+            provider,
+            "breaker_cooldown_seconds",
+            settings.upstream_breaker_cooldown_seconds,
+        ),
     )
 
 
@@ -117,6 +155,11 @@ async def open_upstreams(
             cache=cache,
             policy=policy,
             max_concurrency=settings.max_upstream_concurrency,
+            timeout=_per_provider(
+                settings, provider, "timeout_seconds", settings.upstream_timeout_seconds
+            ),
+            retry=_retry(settings, provider),
+            breaker=_breaker(settings, provider),
         )
     return Upstreams(
         didit=clients[Provider.DIDIT], kayle=clients[Provider.KAYLE], cache=cache, demo=demo

@@ -189,6 +189,10 @@ class FakeDidit:
     async def get_kyb(self, session_id: str) -> KybSession | None:
         return next((r for r in self.kyb_rows if r.provider_session_id == session_id), None)
 
+    async def get_decision(self, session_id: str) -> None:
+        del session_id  # the feed never loads details
+        return None
+
 
 def _ms(value: datetime, *, up: bool) -> datetime:
     truncated = value.replace(microsecond=value.microsecond // 1000 * 1000)

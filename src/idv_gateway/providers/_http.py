@@ -1,23 +1,35 @@
-"""The one place where httpx outcomes become the gateway's error hierarchy."""
+"""The one place where HTTP outcomes become the gateway's error hierarchy.
+
+Each error says whether the call may be retried at once (`transient`): connection
+failures, 502/503/504 and 429. Timeouts are not: the attempt already spent its time, and
+the request's deadline decides what is left. Nothing here retries; `Upstream` does.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Collection, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
+import aiohttp
 import httpx
 
 from idv_gateway.domain import Provider
 from idv_gateway.errors import (
     ProviderAuthFailed,
     ProviderBadResponse,
+    ProviderError,
     ProviderRateLimited,
     ProviderTimeout,
     ProviderUnavailable,
 )
 
-__all__ = ["get_json"]
+__all__ = ["TRANSIENT_STATUSES", "get_json"]
+
+TRANSIENT_STATUSES = frozenset({502, 503, 504})
 
 
 async def get_json(
@@ -27,14 +39,40 @@ async def get_json(
     *,
     params: Mapping[str, str] | None = None,
     missing: Collection[int] = (),
+    within: float | None = None,
 ) -> Any:
-    """GET `path` and return its JSON body, or None when the status is in `missing`."""
+    """GET `path` and return its JSON body, or None when the status is in `missing`.
+
+    `within` (seconds) bounds the whole attempt (connect, headers and body): the client's own
+    timeouts are per phase, and a body that trickles in would never trip them.
+    """
     try:
-        response = await client.get(path, params=params)
-    except httpx.TimeoutException as exc:
-        raise ProviderTimeout(provider, "the request timed out") from exc
-    except (httpx.TransportError, OSError) as exc:
-        raise ProviderUnavailable(provider, "the connection failed") from exc
+        async with asyncio.timeout(within) as scope:
+            response = await client.get(path, params=params)
+    except TimeoutError as exc:
+        if scope.expired():
+            raise ProviderTimeout(provider, f"did not answer within {within:g} s") from exc
+        raise _transport_error(provider, exc) from exc
+    except (httpx.RequestError, aiohttp.ClientError, OSError) as exc:
+        raise _transport_error(provider, exc) from exc
+    return _outcome(provider, response, missing)
+
+
+def _transport_error(provider: Provider, exc: BaseException) -> ProviderError:
+    cause = exc.__cause__
+    # httpx-aiohttp maps every aiohttp connection error (a reset included) to
+    # ConnectTimeout: what lies underneath tells a dropped connection from a timeout.
+    if isinstance(cause, aiohttp.ClientError) and not isinstance(cause, TimeoutError):
+        return ProviderUnavailable(provider, "the connection failed", transient=True)
+    if isinstance(exc, httpx.ConnectTimeout):
+        # Nothing was sent yet: safe to try again at once.
+        return ProviderTimeout(provider, "the connection timed out", transient=True)
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+        return ProviderTimeout(provider, "the request timed out")
+    return ProviderUnavailable(provider, "the connection failed", transient=True)
+
+
+def _outcome(provider: Provider, response: httpx.Response, missing: Collection[int]) -> Any:
     status = response.status_code
     if status in missing:
         return None
@@ -48,7 +86,12 @@ async def get_json(
             retry_after=_retry_after(response.headers.get("retry-after")),
         )
     if status >= 500:
-        raise ProviderUnavailable(provider, f"upstream error (HTTP {status})", status=status)
+        raise ProviderUnavailable(
+            provider,
+            f"upstream error (HTTP {status})",
+            status=status,
+            transient=status in TRANSIENT_STATUSES,
+        )
     if status != 200:
         raise ProviderBadResponse(
             provider, f"rejected the request (HTTP {status}){_fields(response)}", status=status
@@ -62,10 +105,20 @@ async def get_json(
 
 
 def _retry_after(value: str | None) -> float | None:
-    try:
-        return max(0.0, float(value)) if value is not None else None
-    except ValueError:
+    """`Retry-After` as seconds: a number, or an HTTP date (RFC 9110 §10.2.3)."""
+    if value is None:
         return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, round((when - datetime.now(UTC)).total_seconds(), 3))
 
 
 def _fields(response: httpx.Response) -> str:

@@ -1,9 +1,17 @@
-"""One provider's outbound side: its HTTP client, a bound on concurrent calls, the cache."""
+"""One provider's outbound side: its HTTP client, the upstream policy, the cache.
+
+Every call goes through `get_json`, which applies the policy (docs/errors.md): the
+circuit breaker first (an open one fails fast), then a bounded wait for one of
+`max_concurrency` slots, then attempts capped by the per-call timeout and by what is left
+of the GraphQL request's deadline, retried on transient failures with jittered backoff
+within the request's retry budget.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from collections.abc import Awaitable, Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -12,9 +20,29 @@ import httpx
 
 from idv_gateway.cache import UpstreamCache
 from idv_gateway.domain import Provider
+from idv_gateway.errors import (
+    ProviderError,
+    ProviderTimeout,
+    ProviderUnavailable,
+)
 from idv_gateway.providers._http import get_json
+from idv_gateway.resilience import (
+    CircuitBreaker,
+    Deadline,
+    RetryPolicy,
+    current_deadline,
+    retry_delay,
+)
+from idv_gateway.resilience.breaker import Permit
 
 __all__ = ["CachePolicy", "Upstream"]
+
+logger = logging.getLogger("idv_gateway.upstream")
+
+# A timeout with less than this left of the request's deadline was the deadline's doing.
+_OUT_OF_TIME = 0.01
+# A retry is not worth starting with less time than this left after its backoff.
+_MIN_ATTEMPT = 0.05
 
 T = TypeVar("T")
 
@@ -44,9 +72,15 @@ class Upstream:
         cache: UpstreamCache | None = None,
         policy: CachePolicy | None = None,
         max_concurrency: int = 16,
+        timeout: float = 5.0,
+        retry: RetryPolicy | None = None,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self.provider = provider
         self.policy = policy or CachePolicy()
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.breaker = breaker or CircuitBreaker(provider.value.title())
         self._client = client
         # Cache keys carry this, never the credential itself.
         self._fingerprint = hashlib.sha256(credential.encode()).hexdigest()[:16]
@@ -60,8 +94,112 @@ class Upstream:
         params: Mapping[str, str] | None = None,
         missing: Collection[int] = (),
     ) -> Any:
-        async with self._slots:
-            return await get_json(self._client, self.provider, path, params=params, missing=missing)
+        deadline = current_deadline()
+        if deadline is not None and deadline.remaining() <= 0:
+            raise self._out_of_time()
+        permit = self.breaker.allow()
+        if permit is None:
+            raise self._open()
+        try:
+            return await self._call(permit, deadline, path, params, missing)
+        finally:
+            self.breaker.release(permit)  # no-op once a verdict was given
+
+    async def _call(
+        self,
+        permit: Permit,
+        deadline: Deadline | None,
+        path: str,
+        params: Mapping[str, str] | None,
+        missing: Collection[int],
+    ) -> Any:
+        attempt = 0
+        while True:
+            try:
+                result = await self._attempt(deadline, path, params, missing)
+            except ProviderError as error:
+                delay = None if permit.probe else self._retry_after(error, attempt, deadline)
+                if delay is None:
+                    self._verdict(permit, error, deadline)
+                    raise
+                logger.warning(
+                    "%s: GET %s failed (%s); retry %d in %.2f s",
+                    self.breaker.name,
+                    path,
+                    error.code,
+                    attempt + 1,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                attempt += 1
+            else:
+                self.breaker.success(permit)
+                return result
+
+    async def _attempt(
+        self,
+        deadline: Deadline | None,
+        path: str,
+        params: Mapping[str, str] | None,
+        missing: Collection[int],
+    ) -> Any:
+        try:
+            async with asyncio.timeout(None if deadline is None else deadline.remaining()):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise self._out_of_time() from None
+        try:
+            left = self.timeout if deadline is None else deadline.remaining()
+            if left <= 0:
+                raise self._out_of_time()
+            return await get_json(
+                self._client,
+                self.provider,
+                path,
+                params=params,
+                missing=missing,
+                within=min(self.timeout, left),
+            )
+        finally:
+            self._slots.release()
+
+    def _retry_after(
+        self, error: ProviderError, attempt: int, deadline: Deadline | None
+    ) -> float | None:
+        """The wait before the next attempt, or None when this failure is final."""
+        delay = retry_delay(self.retry, error, attempt)
+        if delay is None or self.breaker.retry_in() > 0:
+            return None  # not retryable, out of attempts, or the breaker opened meanwhile
+        if deadline is not None:
+            # Leave the next attempt some time, and spend the request's budget last.
+            if delay + _MIN_ATTEMPT >= deadline.remaining():
+                return None
+            if not deadline.take_retry(self.provider, self.retry.budget):
+                return None
+        return delay
+
+    def _verdict(self, permit: Permit, error: ProviderError, deadline: Deadline | None) -> None:
+        """Tell the breaker what a final failure says about the provider's health."""
+        out_of_time = deadline is not None and deadline.remaining() <= _OUT_OF_TIME
+        if isinstance(error, ProviderTimeout) and out_of_time:
+            return  # the request ran out of time, not necessarily the provider
+        if isinstance(error, ProviderTimeout | ProviderUnavailable) and (
+            error.status is None or error.status >= 500
+        ):
+            self.breaker.failure(permit)
+        else:
+            self.breaker.success(permit)
+
+    def _open(self) -> ProviderUnavailable:
+        wait = round(self.breaker.retry_in(), 1)
+        return ProviderUnavailable(
+            self.provider,
+            f"failing; calls are paused for {wait:g} s (circuit open)",
+            retry_after=wait,
+        )
+
+    def _out_of_time(self) -> ProviderTimeout:
+        return ProviderTimeout(self.provider, "no answer before the request's deadline")
 
     async def cached(
         self, key: Hashable, fetch: Callable[[], Awaitable[T]], ttl: Callable[[T], float]

@@ -10,6 +10,7 @@ from strawberry.extensions import ParserCache, ValidationCache
 from idv_gateway.schema.context import GatewayContext, Info
 from idv_gateway.schema.didit_types import KybSession, KycSession
 from idv_gateway.schema.kayle_types import KayleSession
+from idv_gateway.schema.limits import QueryLimits
 from idv_gateway.schema.query import Query
 from idv_gateway.schema.sdl import client_sdl
 
@@ -31,7 +32,7 @@ def build_schema() -> strawberry.Schema:
     return _Schema(
         query=Query,
         types=[KycSession, KybSession, KayleSession],
-        extensions=[ParserCache, ValidationCache],
+        extensions=[ParserCache, ValidationCache, QueryLimits],
         federation_version=FEDERATION_VERSION,
     )
 

@@ -1,9 +1,10 @@
-"""Every error a client sees carries `extensions.code`; unexpected ones are masked.
+"""Every error a client sees carries `extensions.code` and `extensions.retryable`.
 
-Expected failures (bad input, a provider failing) keep their message and extensions.
-GraphQL syntax, validation and argument-coercion errors get the codes Apollo clients
-know. Anything else is a bug: the client gets a generic message and an error id, the
-log gets the details.
+Expected failures (bad input, a provider failing, a query over a limit) keep their
+message and extensions. GraphQL syntax, validation and argument-coercion errors get the
+codes Apollo clients know; a document over the parser's limits is `QUERY_TOO_COMPLEX`.
+Anything else is a bug: the client gets a generic message and an error id, the log gets
+the details. The codes are documented in docs/errors.md.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from graphql import GraphQLError
 
 from idv_gateway.errors import GatewayError
 
-__all__ = ["format_error"]
+__all__ = ["KNOWN_CODES", "format_error"]
 
 logger = logging.getLogger("idv_gateway.errors")
 
@@ -29,9 +30,37 @@ _COERCION = re.compile(
 )
 
 
+# graphql-core's messages for a document over `max_tokens` (schema.limits) or nested past
+# its parser's bound, and for introspection nested too deep (MaxIntrospectionDepthRule).
+_TOO_COMPLEX = re.compile(
+    r"^(Syntax Error: Document (contains more than \d+ tokens|is nested too deeply)"
+    r"|Maximum introspection depth exceeded)"
+)
+# Codes a GraphQLError may already carry (raised with `extensions`), kept as they are.
+KNOWN_CODES = frozenset(
+    {
+        "BAD_USER_INPUT",
+        "PROVIDER_UNAVAILABLE",
+        "PROVIDER_TIMEOUT",
+        "PROVIDER_RATE_LIMITED",
+        "PROVIDER_AUTH_FAILED",
+        "PROVIDER_BAD_RESPONSE",
+        "QUERY_TOO_COMPLEX",
+        "INTERNAL",
+        "GRAPHQL_PARSE_FAILED",
+        "GRAPHQL_VALIDATION_FAILED",
+    }
+)
+
+
 def _code(error: GraphQLError) -> str:
+    given = (error.extensions or {}).get("code")
+    if isinstance(given, str) and given in KNOWN_CODES:
+        return given
     if _COERCION.match(error.message):
         return "BAD_USER_INPUT"
+    if _TOO_COMPLEX.match(error.message):
+        return "QUERY_TOO_COMPLEX"
     if error.message.startswith("Syntax Error"):
         return "GRAPHQL_PARSE_FAILED"
     return "GRAPHQL_VALIDATION_FAILED"
@@ -45,7 +74,11 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
         return formatted
     if original is None or isinstance(original, GraphQLError) or _COERCION.match(error.message):
         formatted = dict(error.formatted)
-        formatted["extensions"] = {**(error.extensions or {}), "code": _code(error)}
+        formatted["extensions"] = {
+            "retryable": False,
+            **(error.extensions or {}),
+            "code": _code(error),
+        }
         return formatted
     error_id = uuid.uuid4().hex[:16]
     logger.error(

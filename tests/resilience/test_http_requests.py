@@ -1,0 +1,105 @@
+"""Malformed HTTP requests get a 4xx, never a 5xx, and never reach a provider."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from tests.resilience.conftest import local_harness, upstream_requests
+
+QUERY = "{ sessions(first: 1) { totalCount } }"
+MIB = 1024 * 1024
+JSON = {"content-type": "application/json"}
+DEEP = '{"a": ' + "[" * 5000 + "]" * 5000 + "}"  # past Python's JSON recursion limit
+DEEP_BODY = ('{"query": "{ __typename }", "variables": ' + DEEP + "}").encode()
+
+
+async def _chunks(size: int) -> AsyncIterator[bytes]:
+    body = json.dumps({"query": QUERY, "variables": {"pad": "x" * size}}).encode()
+    for start in range(0, len(body), 64 * 1024):
+        yield body[start : start + 64 * 1024]
+
+
+CASES: list[tuple[str, str, dict[str, Any], int]] = [
+    (
+        "bad JSON",
+        "POST",
+        {"content": b"{bad", "headers": {"content-type": "application/json"}},
+        400,
+    ),
+    ("JSON string", "POST", {"json": "query"}, 400),
+    ("JSON number", "POST", {"json": 5}, 400),
+    (
+        "JSON null",
+        "POST",
+        {"content": b"null", "headers": {"content-type": "application/json"}},
+        400,
+    ),
+    (
+        "not UTF-8",
+        "POST",
+        {"content": b"\xff\xfe", "headers": {"content-type": "application/json"}},
+        400,
+    ),
+    (
+        "text/plain",
+        "POST",
+        {"content": QUERY.encode(), "headers": {"content-type": "text/plain"}},
+        400,
+    ),
+    ("form", "POST", {"data": {"query": QUERY}}, 400),
+    ("no content type", "POST", {"content": json.dumps({"query": QUERY}).encode()}, 400),
+    ("missing query", "POST", {"json": {"variables": {}}}, 400),
+    ("query not a string", "POST", {"json": {"query": ["{ a }"]}}, 400),
+    ("variables not an object", "POST", {"json": {"query": QUERY, "variables": "x"}}, 400),
+    ("unknown operation", "POST", {"json": {"query": QUERY, "operationName": "Nope"}}, 400),
+    ("batch", "POST", {"json": [{"query": QUERY}, {"query": QUERY}]}, 400),
+    ("huge batch", "POST", {"json": [{"query": QUERY}] * 40_000}, 413),
+    ("huge body", "POST", {"json": {"query": QUERY, "variables": {"pad": "x" * (2 * MIB)}}}, 413),
+    ("GET with a mutation", "GET", {"params": {"query": "mutation { x }"}}, 400),
+    ("GET with bad variables", "GET", {"params": {"query": QUERY, "variables": "{"}}, 400),
+    ("bad Content-Length", "POST", {"content": b"{}", "headers": {"content-length": "x"}}, 400),
+    ("deep JSON body", "POST", {"content": DEEP_BODY, "headers": JSON}, 400),
+    ("deep GET variables", "GET", {"params": {"query": QUERY, "variables": DEEP}}, 400),
+    ("PUT", "PUT", {"json": {"query": QUERY}}, 405),
+]
+
+
+@pytest.mark.parametrize(("case", "method", "sent", "status"), CASES, ids=[c[0] for c in CASES])
+async def test_malformed_requests_are_4xx(
+    case: str, method: str, sent: dict[str, Any], status: int
+) -> None:
+    async with local_harness() as harness:
+        response = await harness.gateway.request(method, "/graphql", **sent)
+        assert response.status_code == status, response.text
+        assert (await upstream_requests(harness)) == {"DIDIT": 0, "KAYLE": 0}
+
+
+async def test_a_chunked_body_over_the_limit_is_413() -> None:
+    async with local_harness() as harness:
+        response = await harness.gateway.post(
+            "/graphql", content=_chunks(2 * MIB), headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 413
+        [error] = response.json()["errors"]
+        assert error["extensions"]["maxBytes"] == MIB
+        assert (await upstream_requests(harness)) == {"DIDIT": 0, "KAYLE": 0}
+
+
+async def test_a_body_under_the_limit_is_served() -> None:
+    async with local_harness() as harness:
+        response = await harness.gateway.post(
+            "/graphql", content=_chunks(MIB // 2), headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 200
+        assert "errors" not in response.json()
+
+
+async def test_a_query_string_over_the_limit_is_414() -> None:
+    async with local_harness(max_request_bytes=4096) as harness:
+        response = await harness.gateway.get("/graphql", params={"query": QUERY, "x": "y" * 5000})
+        assert response.status_code == 414
+        assert (await upstream_requests(harness)) == {"DIDIT": 0, "KAYLE": 0}
