@@ -1,4 +1,4 @@
-"""The FastAPI application: `/graphql` (with GraphiQL), `/healthz`, `/readyz`."""
+"""The FastAPI application: `/graphql` (with GraphiQL), `/healthz`, `/readyz`, `/metrics`."""
 
 from __future__ import annotations
 
@@ -9,19 +9,33 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from idv_gateway.config import Settings, get_settings
 from idv_gateway.domain import Provider
 from idv_gateway.graphql_http import graphql_router
+from idv_gateway.observability import Metrics, RequestObserver, metrics_response
+from idv_gateway.observability.tracing import configure_tracing
 from idv_gateway.pagination import CursorCodec
 from idv_gateway.providers import DiditProvider, KayleProvider
 from idv_gateway.resilience.body_limit import BodyGuard
+from idv_gateway.resilience.breaker import BreakerState
 from idv_gateway.schema.limits import Limits
 from idv_gateway.service import SessionService
-from idv_gateway.upstreams import open_upstreams
+from idv_gateway.upstreams import Upstreams, open_upstreams
 
 __all__ = ["create_app"]
+
+_CIRCUIT_GAUGE = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
+
+
+def _circuit_states(upstreams: Upstreams) -> dict[str, int]:
+    return {
+        upstream.provider.value: _CIRCUIT_GAUGE[upstream.breaker.state]
+        for upstream in (upstreams.didit, upstreams.kayle)
+        if upstream is not None
+    }
+
 
 logger = logging.getLogger("idv_gateway")
 
@@ -39,12 +53,17 @@ def create_app(
             "pagination cursors and must be the same on every worker"
         )
     codec = CursorCodec(settings.cursor_key())
+    metrics = Metrics()
+    configure_tracing(settings.otel_exporter, endpoint=settings.otel_endpoint)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
-            upstreams = await open_upstreams(settings, stack, transports)
+            upstreams = await open_upstreams(settings, stack, transports, metrics)
             app.state.upstreams = upstreams
+            if upstreams.cache is not None:
+                metrics.watch_cache(upstreams.cache)
+            metrics.watch_circuits(lambda: _circuit_states(upstreams))
             app.state.service = SessionService(
                 didit=None if upstreams.didit is None else DiditProvider(upstream=upstreams.didit),
                 kayle=None if upstreams.kayle is None else KayleProvider(upstream=upstreams.kayle),
@@ -64,8 +83,15 @@ def create_app(
     # Read per request by the GraphQL layer: the deadline and the query limits.
     app.state.settings = settings
     app.state.limits = Limits.from_settings(settings)
+    app.state.metrics = metrics
     app.add_middleware(BodyGuard, max_bytes=settings.max_request_bytes)
-    app.include_router(graphql_router(), prefix="/graphql")
+    # Outermost: every response gets its request id, every request is counted and logged.
+    app.add_middleware(RequestObserver, metrics=metrics)
+    app.include_router(graphql_router(metrics), prefix="/graphql")
+
+    @app.get("/metrics")
+    async def prometheus_metrics() -> Response:
+        return metrics_response(metrics)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -108,6 +108,16 @@ class Settings(BaseSettings):
 
     demo_seed: int = Field(default=7, description="Seed of the embedded demo's data")
 
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Level of the JSON log lines on stderr"
+    )
+    otel_exporter: Literal["none", "console", "otlp"] = Field(
+        default="none", description="Where OpenTelemetry spans go (none: tracing off)"
+    )
+    otel_endpoint: str | None = Field(
+        default=None, description="OTLP/HTTP traces endpoint (default: the OTel SDK's)"
+    )
+
     @property
     def demo_mode(self) -> bool:
         """No provider configured: `serve` runs both simulators in-process."""

@@ -22,6 +22,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from idv_gateway.observability.metrics import Metrics
 from idv_gateway.resilience import DEFAULT_DEADLINE_SECONDS, start_deadline
 from idv_gateway.schema import GatewayContext, build_schema
 from idv_gateway.schema.errors import format_error
@@ -155,5 +156,5 @@ async def _context(request: Request, response: Response) -> GatewayContext:
     return context
 
 
-def graphql_router() -> GraphQLRouter[GatewayContext, None]:
-    return _Router(build_schema(), context_getter=_context, graphql_ide="graphiql")
+def graphql_router(metrics: Metrics | None = None) -> GraphQLRouter[GatewayContext, None]:
+    return _Router(build_schema(metrics), context_getter=_context, graphql_ide="graphiql")

@@ -7,6 +7,7 @@ import sys
 import uvicorn
 
 from idv_gateway.config import get_settings
+from idv_gateway.observability.logs import logging_config
 from idv_gateway.upstreams import DEMO_SIZES
 
 __all__ = ["serve"]
@@ -30,6 +31,7 @@ def serve(*, host: str, port: int, workers: int) -> int:
         host=host,
         port=port,
         workers=workers,
-        log_level="info",
+        log_config=logging_config(settings.log_level),
+        access_log=False,  # the gateway logs each request itself, with its request id
     )
     return 0

@@ -12,6 +12,7 @@ import httpx
 from idv_gateway.cache import UpstreamCache
 from idv_gateway.config import Settings
 from idv_gateway.domain import Provider
+from idv_gateway.observability.metrics import Metrics
 from idv_gateway.providers._upstream import CachePolicy, Upstream
 from idv_gateway.resilience import CircuitBreaker, RetryPolicy
 from idv_gateway.simulators import (
@@ -110,6 +111,7 @@ async def open_upstreams(
     settings: Settings,
     stack: contextlib.AsyncExitStack,
     transports: Mapping[Provider, httpx.AsyncBaseTransport] | None = None,
+    metrics: Metrics | None = None,
 ) -> Upstreams:
     """Clients are closed by `stack`; a provider with no base URL and no transport is absent."""
     demo = settings.demo_mode and not transports
@@ -160,6 +162,7 @@ async def open_upstreams(
             ),
             retry=_retry(settings, provider),
             breaker=_breaker(settings, provider),
+            metrics=metrics,
         )
     return Upstreams(
         didit=clients[Provider.DIDIT], kayle=clients[Provider.KAYLE], cache=cache, demo=demo

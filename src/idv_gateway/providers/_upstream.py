@@ -12,11 +12,14 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import re
+import time
 from collections.abc import Awaitable, Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
+from opentelemetry import trace
 
 from idv_gateway.cache import UpstreamCache
 from idv_gateway.domain import Provider
@@ -25,6 +28,7 @@ from idv_gateway.errors import (
     ProviderTimeout,
     ProviderUnavailable,
 )
+from idv_gateway.observability.metrics import Metrics
 from idv_gateway.providers._http import get_json
 from idv_gateway.resilience import (
     CircuitBreaker,
@@ -37,6 +41,12 @@ from idv_gateway.resilience.breaker import Permit
 
 __all__ = ["CachePolicy", "Upstream"]
 
+tracer = trace.get_tracer("idv_gateway")
+# Provider ids in paths (UUIDs, `vs_…`) become `{id}`, so routes stay few as metric labels.
+_ID_SEGMENT = re.compile(r"(?<=/)(?:[0-9a-fA-F-]{36}|vs_[A-Za-z0-9]{64})(?=/|$)")
+tracer = trace.get_tracer("idv_gateway")
+# Provider ids in paths (UUIDs, `vs_…`) become `{id}`, so routes stay few as metric labels.
+_ID_SEGMENT = re.compile(r"(?<=/)(?:[0-9a-fA-F-]{36}|vs_[A-Za-z0-9]{64})(?=/|$)")
 logger = logging.getLogger("idv_gateway.upstream")
 
 # A timeout with less than this left of the request's deadline was the deadline's doing.
@@ -75,8 +85,10 @@ class Upstream:
         timeout: float = 5.0,
         retry: RetryPolicy | None = None,
         breaker: CircuitBreaker | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.provider = provider
+        self._metrics = metrics
         self.policy = policy or CachePolicy()
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
@@ -152,16 +164,43 @@ class Upstream:
             left = self.timeout if deadline is None else deadline.remaining()
             if left <= 0:
                 raise self._out_of_time()
-            return await get_json(
-                self._client,
-                self.provider,
-                path,
-                params=params,
-                missing=missing,
-                within=min(self.timeout, left),
-            )
+            return await self._observed(path, params, missing, min(self.timeout, left))
         finally:
             self._slots.release()
+
+    async def _observed(
+        self,
+        path: str,
+        params: Mapping[str, str] | None,
+        missing: Collection[int],
+        within: float,
+    ) -> Any:
+        """One HTTP call, as a span and in the upstream metrics (by route template)."""
+        route = "GET " + _ID_SEGMENT.sub("{id}", path)
+        started = time.perf_counter()
+        status = "200"
+        with tracer.start_as_current_span(
+            route, attributes={"idv.provider": self.provider.value, "http.route": route}
+        ) as span:
+            try:
+                result = await get_json(
+                    self._client, self.provider, path, params=params, missing=missing, within=within
+                )
+                if result is None:
+                    status = "404"
+                return result
+            except ProviderError as error:
+                status = str(error.status) if error.status else error.code.lower()
+                span.set_attribute("idv.error.code", error.code)
+                raise
+            finally:
+                span.set_attribute("http.status", status)
+                if self._metrics is not None:
+                    provider = self.provider.value
+                    self._metrics.upstream_calls.labels(provider, route, status).inc()
+                    self._metrics.upstream_seconds.labels(provider, route).observe(
+                        time.perf_counter() - started
+                    )
 
     def _retry_after(
         self, error: ProviderError, attempt: int, deadline: Deadline | None

@@ -7,6 +7,8 @@ from typing import Any, Literal
 import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 
+from idv_gateway.observability.metrics import Metrics
+from idv_gateway.observability.operations import OperationObserver
 from idv_gateway.schema.context import GatewayContext, Info
 from idv_gateway.schema.didit_types import KybSession, KycSession
 from idv_gateway.schema.kayle_types import KayleSession
@@ -28,11 +30,15 @@ class _Schema(strawberry.federation.Schema):
         del errors, execution_context
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(metrics: Metrics | None = None) -> strawberry.Schema:
+    """`metrics`: count and time every operation (the served schema passes its app's)."""
+    extensions: list[Any] = [ParserCache, ValidationCache, QueryLimits]
+    if metrics is not None:
+        extensions.append(lambda: OperationObserver(metrics=metrics))
     return _Schema(
         query=Query,
         types=[KycSession, KybSession, KayleSession],
-        extensions=[ParserCache, ValidationCache, QueryLimits],
+        extensions=extensions,
         federation_version=FEDERATION_VERSION,
     )
 

@@ -1,0 +1,125 @@
+"""Prometheus metrics of one gateway process.
+
+Counters and histograms are updated where things happen (HTTP middleware, GraphQL
+operations, upstream calls); cache and circuit figures are read from the live objects at
+scrape time. Each uvicorn worker keeps its own registry: scrape each worker, or run one
+worker per container behind a load balancer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.registry import Collector
+from starlette.responses import Response
+
+__all__ = ["Metrics", "metrics_response"]
+
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+_OPERATION = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_MAX_OPERATIONS = 200  # distinct operation names kept as labels; the rest are "other"
+
+
+class _LiveCollector(Collector):
+    """Cache and circuit-breaker figures, read from whatever is registered when scraped."""
+
+    def __init__(self) -> None:
+        self.sources: list[Callable[[], Iterable[Any]]] = []
+
+    def collect(self) -> Iterable[Any]:
+        for source in self.sources:
+            yield from source()
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.http_requests = Counter(
+            "idv_gateway_http_requests_total",
+            "HTTP requests by method, route and status.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.operations = Counter(
+            "idv_gateway_graphql_operations_total",
+            "GraphQL operations by operation name and outcome (ok, partial, error).",
+            ["operation", "outcome"],
+            registry=self.registry,
+        )
+        self.operation_seconds = Histogram(
+            "idv_gateway_graphql_operation_duration_seconds",
+            "Time to execute a GraphQL operation.",
+            ["operation"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.upstream_calls = Counter(
+            "idv_gateway_upstream_requests_total",
+            "Upstream HTTP calls by provider, route template and status (or error kind).",
+            ["provider", "route", "status"],
+            registry=self.registry,
+        )
+        self.upstream_seconds = Histogram(
+            "idv_gateway_upstream_request_duration_seconds",
+            "Latency of upstream HTTP calls.",
+            ["provider", "route"],
+            buckets=_LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self._live = _LiveCollector()
+        self.registry.register(self._live)
+        self._operation_names: set[str] = set()
+
+    def operation_label(self, name: str | None) -> str:
+        """Client-chosen names become labels only while they are few and well-formed."""
+        if name is None:
+            return "anonymous"
+        if not _OPERATION.match(name):
+            return "invalid"
+        if name not in self._operation_names and len(self._operation_names) >= _MAX_OPERATIONS:
+            return "other"
+        self._operation_names.add(name)
+        return name
+
+    def watch_cache(self, cache: Any) -> None:
+        """Expose hits, misses and coalesced calls of an `UpstreamCache`."""
+
+        def collect() -> Iterable[Any]:
+            for name, help_text, value in (
+                ("hits", "Upstream answers served from the shared cache.", cache.hits),
+                ("misses", "Upstream calls the cache had to make.", cache.misses),
+                ("coalesced", "Calls that joined an identical call in flight.", cache.coalesced),
+            ):
+                family = CounterMetricFamily(f"idv_gateway_cache_{name}", help_text)
+                family.add_metric([], value)
+                yield family
+            entries = GaugeMetricFamily("idv_gateway_cache_entries", "Entries in the cache.")
+            entries.add_metric([], len(cache))
+            yield entries
+
+        self._live.sources.append(collect)
+
+    def watch_circuits(self, states: Callable[[], dict[str, int]]) -> None:
+        """Circuit state per provider: 0 closed, 1 half-open, 2 open."""
+
+        def collect() -> Iterable[Any]:
+            family = GaugeMetricFamily(
+                "idv_gateway_circuit_state",
+                "Circuit breaker state per provider (0 closed, 1 half-open, 2 open).",
+                labels=["provider"],
+            )
+            for provider, state in states().items():
+                family.add_metric([provider], state)
+            yield family
+
+        self._live.sources.append(collect)
+
+
+def metrics_response(metrics: Metrics) -> Response:
+    return Response(
+        generate_latest(metrics.registry), media_type="text/plain; version=0.0.4; charset=utf-8"
+    )

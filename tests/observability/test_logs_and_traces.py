@@ -1,0 +1,79 @@
+"""Request ids, structured logs and OpenTelemetry spans."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from idv_gateway.observability.logs import REQUEST_ID, JsonFormatter
+from tests.harness import Harness
+
+_EXPORTER = InMemorySpanExporter()
+
+
+def _install_tracer() -> None:
+    """One in-memory tracer provider for this test process (OpenTelemetry allows one)."""
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        provider = TracerProvider()
+        provider.add_span_processor(SimpleSpanProcessor(_EXPORTER))
+        trace.set_tracer_provider(provider)
+
+
+async def test_every_response_carries_a_request_id(harness: Harness) -> None:
+    fresh = await harness.gateway.post("/graphql", json={"query": "{ __typename }"})
+    assert len(fresh.headers["x-request-id"]) == 32
+    kept = await harness.gateway.get("/healthz", headers={"x-request-id": "trace-abc.123"})
+    assert kept.headers["x-request-id"] == "trace-abc.123"
+    replaced = await harness.gateway.get("/healthz", headers={"x-request-id": "a b\nc"})
+    assert replaced.headers["x-request-id"] != "a b\nc"
+
+
+def test_log_lines_are_json_with_the_request_id() -> None:
+    record = logging.makeLogRecord(
+        {
+            "name": "idv_gateway.access",
+            "levelname": "INFO",
+            "msg": "%s %s",
+            "args": ("GET", "/x"),
+            "status": 200,
+        }
+    )
+    token = REQUEST_ID.set("req-1")
+    try:
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        REQUEST_ID.reset(token)
+    assert line["message"] == "GET /x"
+    assert line["request_id"] == "req-1"
+    assert line["status"] == 200
+    assert line["level"] == "info"
+
+
+async def test_access_log_names_the_request(harness: Harness, caplog) -> None:
+    with caplog.at_level(logging.INFO, logger="idv_gateway.access"):
+        response = await harness.gateway.get("/healthz")
+    [record] = [r for r in caplog.records if r.name == "idv_gateway.access"]
+    assert record.status == 200
+    assert record.route == "/healthz"
+    assert response.headers["x-request-id"]
+
+
+async def test_spans_cover_the_operation_and_each_upstream_call(harness: Harness) -> None:
+    _install_tracer()
+    _EXPORTER.clear()
+    await harness.data("query Feed { kycSessions(first: 3) { edges { node { id } } } }")
+    spans = _EXPORTER.get_finished_spans()
+    names = [span.name for span in spans]
+    assert "graphql.operation" in names
+    upstream = [s for s in spans if s.name == "GET /v3/sessions/"]
+    assert upstream
+    operation = next(s for s in spans if s.name == "graphql.operation")
+    assert dict(operation.attributes or {})["graphql.operation.name"] == "Feed"
+    assert dict(upstream[0].attributes or {})["idv.provider"] == "DIDIT"
+    assert upstream[0].parent is not None
+    assert upstream[0].parent.span_id == operation.context.span_id
