@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     upstream_read_timeout_seconds: float = Field(
         default=5.0, gt=0, description="Longest silence while reading an answer"
     )
-    max_upstream_concurrency: int = Field(default=16, ge=1, description="Per provider")
+    max_upstream_concurrency: int = Field(default=32, ge=1, description="Per provider")
     upstream_retry_attempts: int = Field(
         default=3, ge=1, description="Attempts per upstream call, the first included"
     )
