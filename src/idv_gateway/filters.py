@@ -21,8 +21,14 @@ from idv_gateway.domain import (
 __all__ = ["KayleFilter", "KybFilter", "KycFilter", "SessionFilter", "SourceFilter"]
 
 
-def _in_window(created_at: datetime, start: datetime | None, end: datetime | None) -> bool:
-    return (start is None or created_at >= start) and (end is None or created_at <= end)
+def _refine(flt: KycFilter | KybFilter | KayleFilter, session: Session) -> bool:
+    """What upstreams evaluate coarsely: the unified status and the exact instants."""
+    if flt.statuses and session.status not in flt.statuses:
+        return False
+    start, end = flt.created_from, flt.created_to
+    return (start is None or session.created_at >= start) and (
+        end is None or session.created_at <= end
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,11 +54,7 @@ class KycFilter:
     organization_names: tuple[str, ...] = ()
 
     def matches(self, session: Session) -> bool:
-        return (
-            isinstance(session, KycSession)
-            and (not self.statuses or session.status in self.statuses)
-            and _in_window(session.created_at, self.created_from, self.created_to)
-        )
+        return isinstance(session, KycSession) and _refine(self, session)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,11 +72,7 @@ class KybFilter:
     organization_names: tuple[str, ...] = ()
 
     def matches(self, session: Session) -> bool:
-        return (
-            isinstance(session, KybSession)
-            and (not self.statuses or session.status in self.statuses)
-            and _in_window(session.created_at, self.created_from, self.created_to)
-        )
+        return isinstance(session, KybSession) and _refine(self, session)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -84,11 +82,7 @@ class KayleFilter:
     created_to: datetime | None = None
 
     def matches(self, session: Session) -> bool:
-        return (
-            isinstance(session, KayleSession)
-            and (not self.statuses or session.status in self.statuses)
-            and _in_window(session.created_at, self.created_from, self.created_to)
-        )
+        return isinstance(session, KayleSession) and _refine(self, session)
 
 
 SourceFilter = KycFilter | KybFilter | KayleFilter

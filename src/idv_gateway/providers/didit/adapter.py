@@ -109,17 +109,25 @@ def _put(params: dict[str, str], name: str, value: str | tuple[str, ...] | bool 
         params[name] = value
 
 
-def kyc_params(flt: KycFilter) -> dict[str, str]:
-    params = {"session_kind": "user"}
+def _shared_params(kind: str, flt: KycFilter | KybFilter) -> dict[str, str]:
+    """The parameters Didit honours for both kinds (`date_to` differs, so it is not here)."""
+    params = {"session_kind": kind}
     _put(params, "status", _statuses(flt.statuses))
     _put(params, "vendor_data", flt.vendor_data)
     _put(params, "search", flt.search)
     _put(params, "workflow_id", flt.workflow_ids)
     if flt.created_from is not None:
         params["date_from"] = _day(flt.created_from).isoformat()
+    _put(params, "country", flt.countries)
+    _put(params, "warning", flt.warnings)
+    _put(params, "organization_name", flt.organization_names)
+    return params
+
+
+def kyc_params(flt: KycFilter) -> dict[str, str]:
+    params = _shared_params("user", flt)
     if flt.created_to is not None:
         params["date_to"] = _day(flt.created_to).isoformat()  # KYC includes the whole day
-    _put(params, "country", flt.countries)
     _put(params, "document_type", flt.document_types)
     _put(params, "document_name", flt.document_names)
     _put(params, "region", flt.regions)
@@ -127,27 +135,16 @@ def kyc_params(flt: KycFilter) -> dict[str, str]:
     _put(params, "session_type", flt.session_types)
     _put(params, "api_service", flt.api_service)
     _put(params, "screened_full_name", flt.screened_full_name)
-    _put(params, "warning", flt.warnings)
     _put(params, "status_initialized_as_in_review", flt.status_initialized_as_in_review)
     _put(params, "is_kyc_to_be_reviewed", flt.is_kyc_to_be_reviewed)
     _put(params, "euuid", flt.euuid)
-    _put(params, "organization_name", flt.organization_names)
     return params
 
 
 def kyb_params(flt: KybFilter) -> dict[str, str]:
-    params = {"session_kind": "business"}
-    _put(params, "status", _statuses(flt.statuses))
-    _put(params, "vendor_data", flt.vendor_data)
-    _put(params, "search", flt.search)
-    _put(params, "workflow_id", flt.workflow_ids)
-    if flt.created_from is not None:
-        params["date_from"] = _day(flt.created_from).isoformat()
+    params = _shared_params("business", flt)
     if flt.created_to is not None:
         params["date_to"] = _next_midnight(flt.created_to).isoformat()
-    _put(params, "country", flt.countries)
-    _put(params, "warning", flt.warnings)
-    _put(params, "organization_name", flt.organization_names)
     return params
 
 
