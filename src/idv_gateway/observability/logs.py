@@ -13,7 +13,12 @@ __all__ = ["REQUEST_ID", "JsonFormatter", "configure_logging", "current_request_
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("idv_gateway_request_id", default=None)
 # Attributes every LogRecord has; anything else was passed with `extra=` and is logged.
-_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {
+    "message",
+    "asctime",
+    "taskName",
+    "color_message",  # uvicorn's ANSI-coloured copy of `message`
+}
 
 
 def current_request_id() -> str | None:
