@@ -13,22 +13,20 @@ from typing import Any, TypeVar
 from idv_gateway.decision import Decision
 from idv_gateway.domain import (
     KayleSession,
-    KybSession,
-    KycSession,
     Provider,
     Session,
     SessionSource,
     SessionStatus,
 )
-from idv_gateway.errors import BadUserInput, ProviderError, ProviderUnavailable
+from idv_gateway.errors import BadUserInput, ProviderUnavailable
 from idv_gateway.feed.didit_reader import DiditReader
 from idv_gateway.feed.engine import FeedPage, Reader, read_page
 from idv_gateway.feed.hints import FirstPageHints, Hint
 from idv_gateway.feed.kayle_reader import KayleReader
+from idv_gateway.feed.reader_base import ReaderBase
 from idv_gateway.filters import KayleFilter, KybFilter, KycFilter, SessionFilter
 from idv_gateway.pagination import (
     CursorCodec,
-    Entry,
     FeedCursor,
     SortKey,
     SourceState,
@@ -57,47 +55,28 @@ def _check_window(flt: Any) -> None:
         raise BadUserInput("`createdFrom` is after `createdTo`", argument="filter")
 
 
-def _hinted_density(hint: Hint | None) -> float | None:
-    return None if hint is None else hint.density
-
-
-def _hinted_newest(hint: Hint | None) -> int | None:
-    return None if hint is None else hint.newest_us
-
-
 def _not_configured(provider: Provider) -> ProviderUnavailable:
     error = ProviderUnavailable(provider, "is not configured on this gateway")
     error.retryable = False
     return error
 
 
-class _Unconfigured:
+class _Unconfigured(ReaderBase):
     """Stands in for a source whose provider has no base URL configured."""
 
-    def __init__(self, source: SessionSource, state: SourceState) -> None:
-        self.source = source
-        self.position = state.position
-        self.items: list[Entry] = []
-        self.frontier: SortKey | None = None
-        self.density: float | None = None
-        self.error: ProviderError | None = _not_configured(source.provider)
-        self.newest_us: int | None = None
-        self.total: int | None = None
-        self.requests = 0
-        self.rows_fetched = 0
-        self.exhausted = True
-        self._state = state
+    newest_us = None
 
-    @property
-    def frontier_us(self) -> int | None:
-        return None
+    def __init__(self, source: SessionSource, state: SourceState) -> None:
+        super().__init__(source, state)
+        self.error = _not_configured(source.provider)
+        self.exhausted = True
+        self.frontier = None
 
     async def step(self, target_us: int | None, need: int) -> None:
         del target_us, need  # nothing to read
 
     def state_after(self, key: SortKey) -> SourceState:
-        del key  # the position stays where it was
-        return self._state
+        return self._resume(key, 0)  # failed: the state stays where it was
 
 
 class SessionService:
@@ -158,18 +137,18 @@ class SessionService:
         else:
             cursor = self._codec.decode(after, connection=connection, digest=digest)
         plan = self._hints.plan((connection, digest)) if after is None else {}
-        hints = {source: plan.get(source) for source in parts}
+        none = Hint(density=None, newest_us=None)
         readers = [
             self._reader(
                 source,
                 part,
-                cursor.states.get(source) or SourceState(density=_hinted_density(hints[source])),
+                cursor.states.get(source) or SourceState(density=plan.get(source, none).density),
                 kayle_attempts,
-                _hinted_newest(hints[source]),
+                plan.get(source, none).newest_us,
             )
             for source, part in parts.items()
         ]
-        newest = [h.newest_us for h in hints.values() if h is not None and h.newest_us is not None]
+        newest = [h.newest_us for s, h in plan.items() if s in parts and h.newest_us is not None]
         page = await read_page(
             readers,
             first=first,
@@ -236,12 +215,9 @@ class SessionService:
 
 def _offset_fetch(didit: DiditPort, flt: KycFilter | KybFilter) -> Callable[[int, int], Any]:
     async def fetch(offset: int, limit: int) -> OffsetPage[Session]:
-        page: OffsetPage[KycSession] | OffsetPage[KybSession]
         if isinstance(flt, KycFilter):
-            page = await didit.list_kyc(flt, offset=offset, limit=limit)
-        else:
-            page = await didit.list_kyb(flt, offset=offset, limit=limit)
-        return OffsetPage(rows=tuple(page.rows), total=page.total, has_more=page.has_more)
+            return await didit.list_kyc(flt, offset=offset, limit=limit)
+        return await didit.list_kyb(flt, offset=offset, limit=limit)
 
     return fetch
 

@@ -15,8 +15,8 @@ from collections.abc import Awaitable, Callable
 
 from idv_gateway.domain import Session, SessionSource
 from idv_gateway.errors import ProviderError
+from idv_gateway.feed.reader_base import ReaderBase
 from idv_gateway.pagination import (
-    Entry,
     SortKey,
     SourceState,
     frontier_key,
@@ -36,7 +36,7 @@ MIN_DENSITY = 1e-9
 OffsetFetch = Callable[[int, int], Awaitable[OffsetPage[Session]]]
 
 
-class DiditReader:
+class DiditReader(ReaderBase):
     def __init__(
         self,
         source: SessionSource,
@@ -46,30 +46,15 @@ class DiditReader:
         *,
         newest_us: int | None = None,
     ) -> None:
-        self.source = source
+        super().__init__(source, state)
         # Where the list starts, as a hint for sizing the first read (first pages only).
         self._start_hint = newest_us
         self._fetch = fetch
         self._matches = matches
-        self._state = state
-        self.position = state.position
-        self.density = state.density
-        self.items: list[Entry] = []
-        self.error: ProviderError | None = None
-        self.total: int | None = None
-        self.requests = 0
-        self.rows_fetched = 0
-        self.exhausted = False
-        # Before any read nothing past the position is known.
-        self.frontier: SortKey | None = state.position or (-(2**62), -1, "")
         self._next_offset = state.offset
         self._verified = state.position is None or state.offset == 0
         self._first_offset: int | None = None  # upstream offset of _times[0]
         self._neg_times: list[int] = []  # -created_at_us of every upstream row read, in order
-
-    @property
-    def frontier_us(self) -> int | None:
-        return None if self.frontier is None else -self.frontier[0]
 
     @property
     def newest_us(self) -> int | None:
@@ -98,8 +83,6 @@ class DiditReader:
         except ProviderError as exc:
             self.error = exc
             return
-        self.requests += 1
-        self.rows_fetched += len(page.rows)
         self.total = page.total
         rows = page.rows
         if check and not self._resume_point_holds(rows):
@@ -136,10 +119,7 @@ class DiditReader:
 
     def state_after(self, key: SortKey) -> SourceState:
         """Where to resume once everything up to `key` has been emitted."""
-        if self.error is not None:
-            return self._state
         if self._first_offset is None:
-            return SourceState(position=key, offset=self._state.offset, density=self.density)
+            return self._resume(key, self._state.offset)
         newer = bisect.bisect_left(self._neg_times, key[0])  # rows strictly newer than key's time
-        density = 0.0 if self.exhausted else self.density  # nothing left to read there
-        return SourceState(position=key, offset=self._first_offset + newer, density=density)
+        return self._resume(key, self._first_offset + newer)

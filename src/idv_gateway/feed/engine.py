@@ -40,8 +40,6 @@ class Reader(Protocol):
     density: float | None
     error: ProviderError | None
     total: int | None
-    requests: int
-    rows_fetched: int
     exhausted: bool
 
     @property
@@ -63,8 +61,6 @@ class FeedPage:
     total: int | None
     # One error per failed provider, with the sources it left out of the page.
     errors: list[tuple[ProviderError, tuple[SessionSource, ...]]]
-    upstream_requests: int
-    upstream_rows: int
     _readers: Sequence[Reader]
     _resume: SortKey | None
     _cursor: FeedCursor
@@ -162,8 +158,6 @@ async def read_page(
         has_previous=resumed,
         total=None if errors or any(t is None for t in totals) else sum(t or 0 for t in totals),
         errors=errors,
-        upstream_requests=sum(r.requests for r in readers),
-        upstream_rows=sum(r.rows_fetched for r in readers),
         _readers=readers,
         _resume=resume,
         _cursor=cursor,

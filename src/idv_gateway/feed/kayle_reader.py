@@ -15,8 +15,8 @@ from collections.abc import Awaitable, Callable
 
 from idv_gateway.domain import KayleSession, Session, SessionSource
 from idv_gateway.errors import ProviderError
+from idv_gateway.feed.reader_base import ReaderBase
 from idv_gateway.pagination import (
-    Entry,
     SortKey,
     SourceState,
     frontier_key,
@@ -56,7 +56,7 @@ def _floor_ms(value_us: int) -> int:
     return value_us - value_us % 1000
 
 
-class KayleReader:
+class KayleReader(ReaderBase):
     def __init__(
         self,
         fetch: WindowFetch,
@@ -66,19 +66,9 @@ class KayleReader:
         lower_us: int | None,
         upper_us: int | None,
     ) -> None:
-        self.source = SessionSource.KAYLE
+        super().__init__(SessionSource.KAYLE, state)
         self._fetch = fetch
         self._matches = matches
-        self._state = state
-        self.position = state.position
-        self.density = state.density
-        self.items: list[Entry] = []
-        self.error: ProviderError | None = None
-        self.total: int | None = None
-        self.requests = 0
-        self.rows_fetched = 0
-        self.exhausted = False
-        self.frontier: SortKey | None = state.position or (-(2**62), -1, "")
         self._lower = lower_us
         # Inclusive top of the next window; None means "up to now".
         self._top = upper_us if state.position is None else -state.position[0]
@@ -88,10 +78,6 @@ class KayleReader:
         self._window_rows = 0
         self._window_seconds = 0.0
         self.newest_us: int | None = None
-
-    @property
-    def frontier_us(self) -> int | None:
-        return None if self.frontier is None else -self.frontier[0]
 
     def _window_start_for(self, target_us: int | None) -> int | None:
         """Start of the next window; None (or the filter's lower bound) opens it downwards."""
@@ -145,10 +131,7 @@ class KayleReader:
         return _floor_ms(times[index])
 
     async def _call(self, start: int | None, cursor: str | None) -> CursorPage[KayleSession]:
-        page = await self._fetch(start, self._top, cursor, PAGE)
-        self.requests += 1
-        self.rows_fetched += len(page.rows)
-        return page
+        return await self._fetch(start, self._top, cursor, PAGE)
 
     def _accept(self, rows: list[KayleSession], start: int | None) -> None:
         if rows and self.position is None:
@@ -175,7 +158,4 @@ class KayleReader:
         self._top = start - 1000
 
     def state_after(self, key: SortKey) -> SourceState:
-        if self.error is not None:
-            return self._state
-        density = 0.0 if self.exhausted else self.density  # nothing left to read there
-        return SourceState(position=key, offset=0, density=density)
+        return self._resume(key, 0)

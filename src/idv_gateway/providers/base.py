@@ -16,7 +16,8 @@ from idv_gateway.filters import KayleFilter, KybFilter, KycFilter
 
 __all__ = ["CursorPage", "DiditPort", "KaylePort", "OffsetPage"]
 
-T = TypeVar("T")
+# Covariant: a page of KYC sessions is a page of sessions.
+T = TypeVar("T", covariant=True)
 
 
 @dataclass(frozen=True, slots=True)
