@@ -150,7 +150,10 @@ async def _load_decision(info: Info, session_id: str) -> Decision | None:
 
 def _copy(cls: Callable[..., T], value: Any) -> T | None:
     """Domain summaries and their GraphQL types share field names one to one."""
-    return None if value is None else cls(**dataclasses.asdict(value))
+    if value is None:
+        return None
+    # Shallow: the summaries are flat, and `asdict` would deep-copy every row's values.
+    return cls(**{f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
 
 
 def _details(raw: domain.AdditionalDetails | None) -> AdditionalDetails | None:
