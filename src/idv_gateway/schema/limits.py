@@ -57,11 +57,11 @@ _SHOWN = 6  # cost items named in an error message
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    max_depth: int = 12
-    max_aliases: int = 30
-    max_tokens: int = 5_000
-    cost_budget: int = 1_000
-    introspection: bool = True
+    max_depth: int
+    max_aliases: int
+    max_tokens: int
+    cost_budget: int
+    introspection: bool
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
@@ -239,6 +239,10 @@ def check(limits: Limits, cost: Cost) -> None:
         )
 
 
+# Outside an app (a schema executed in-process): the documented defaults of `Settings`.
+_DEFAULT_LIMITS = Limits.from_settings(Settings.model_construct())
+
+
 class QueryLimits(SchemaExtension):
     """Enforces `Limits` (from the app's settings) on every operation before it executes."""
 
@@ -246,7 +250,7 @@ class QueryLimits(SchemaExtension):
         request = getattr(self.execution_context.context, "request", None)
         app = getattr(request, "app", None)
         limits = getattr(getattr(app, "state", None), "limits", None)
-        return limits if isinstance(limits, Limits) else Limits()
+        return limits if isinstance(limits, Limits) else _DEFAULT_LIMITS
 
     def on_operation(self) -> Iterator[None]:
         limits = self._limits()
