@@ -81,7 +81,7 @@ class Upstream:
         credential: str,
         cache: UpstreamCache | None = None,
         policy: CachePolicy | None = None,
-        max_concurrency: int = 16,
+        max_concurrency: int = 32,
         timeout: float = 5.0,
         retry: RetryPolicy | None = None,
         breaker: CircuitBreaker | None = None,
