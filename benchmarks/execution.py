@@ -102,8 +102,6 @@ def _page(sessions: list[domain.Session], connection: str) -> FeedPage:
         has_previous=False,
         total=None,
         errors=[],
-        upstream_requests=0,
-        upstream_rows=0,
         _readers=[],
         _resume=None,
         _cursor=FeedCursor(connection=connection, digest="benchmark"),
