@@ -121,17 +121,12 @@ class CannedService:
         self.kyc = [_kyc(i) for i in range(ROWS)]
         self.mixed: list[domain.Session] = [makers[i % 3](i) for i in range(ROWS)]
 
-    async def kyc_page(
-        self, flt: object, *, first: int, after: str | None, **options: object
+    async def page(
+        self, connection: str, flt: object, *, first: int, after: str | None, **options: object
     ) -> FeedPage:
         del flt, first, after, options
-        return _page(list(self.kyc), "kycSessions")
-
-    async def feed_page(
-        self, flt: object, *, first: int, after: str | None, **options: object
-    ) -> FeedPage:
-        del flt, first, after, options
-        return _page(list(self.mixed), "sessions")
+        rows = self.mixed if connection == "sessions" else self.kyc
+        return _page(list(rows), connection)
 
     def __getattr__(self, name: str) -> Callable[..., Awaitable[Any]]:
         """Every other service method (lookups, decisions, …): not reached by the queries."""
@@ -196,7 +191,7 @@ def _context(service: CannedService) -> GatewayContext:
     """
     kwargs: dict[str, Any] = {"service": cast(SessionService, service)}
     if "loaders" in {f.name for f in dataclasses.fields(GatewayContext) if f.init}:
-        kwargs["loaders"] = importlib.import_module("idv_gateway.loaders").Loaders(service)
+        kwargs["loaders"] = importlib.import_module("idv_gateway.schema.loaders").Loaders(service)
     return GatewayContext(**kwargs)
 
 

@@ -13,12 +13,11 @@ from fastapi.responses import JSONResponse, Response
 
 from idv_gateway.config import Settings, get_settings
 from idv_gateway.domain import Provider
-from idv_gateway.graphql_http import graphql_router
-from idv_gateway.observability import Metrics, RequestObserver, metrics_response
+from idv_gateway.http import BodyGuard, RequestObserver, graphql_router
+from idv_gateway.observability import Metrics, metrics_response
 from idv_gateway.observability.tracing import configure_tracing
 from idv_gateway.pagination import CursorCodec
 from idv_gateway.providers import DiditProvider, KayleProvider
-from idv_gateway.resilience.body_limit import BodyGuard
 from idv_gateway.resilience.breaker import BreakerState
 from idv_gateway.schema.limits import Limits
 from idv_gateway.service import SessionService

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from idv_gateway.graphql_http import GRAPHQL_RESPONSE_JSON, JSON, negotiate_media_type
+from idv_gateway.http.media import GRAPHQL_RESPONSE_JSON, JSON, negotiate_media_type
 from tests.gateway.queries import SESSIONS
 from tests.harness import Harness
 

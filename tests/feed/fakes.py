@@ -21,8 +21,8 @@ from idv_gateway.domain import (
     Provider,
     SessionStatus,
 )
+from idv_gateway.domain.filters import KayleFilter, KybFilter, KycFilter
 from idv_gateway.errors import ProviderUnavailable
-from idv_gateway.filters import KayleFilter, KybFilter, KycFilter
 from idv_gateway.providers.base import CursorPage, OffsetPage
 from idv_gateway.providers.didit.adapter import kyb_params, kyc_params
 from idv_gateway.providers.kayle.adapter import kayle_status_param

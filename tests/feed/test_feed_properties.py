@@ -8,7 +8,7 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from idv_gateway.domain import Session, SessionSource, SessionStatus
-from idv_gateway.filters import SessionFilter
+from idv_gateway.domain.filters import SessionFilter
 from idv_gateway.pagination import CursorCodec, sort_key
 from idv_gateway.service import SessionService
 
@@ -42,7 +42,7 @@ async def walk(service: SessionService, flt: SessionFilter, first: int, between=
     seen: list[Session] = []
     after = None
     for _ in range(10_000):
-        page = await service.feed_page(flt, first=first, after=after)
+        page = await service.page("sessions", flt, first=first, after=after)
         assert not page.errors
         assert len(page.entries) <= first
         seen.extend(page.sessions)
@@ -128,7 +128,7 @@ def test_outages_lose_nothing_when_the_same_page_is_read_again(seed, first, fail
         schedule = iter(outages)
         for _ in range(1000):
             target.fail = next(schedule, False)
-            page = await service.feed_page(SessionFilter(), first=first, after=after)
+            page = await service.page("sessions", SessionFilter(), first=first, after=after)
             if page.errors:
                 assert [e.provider.name.lower() for e, _ in page.errors] == [failing]
                 assert page.has_next

@@ -17,8 +17,8 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
-from idv_gateway.decision import DocumentVerification, KeyPeopleCheck, RegistryCheck
 from idv_gateway.domain import Provider
+from idv_gateway.domain.decision import DocumentVerification, KeyPeopleCheck, RegistryCheck
 from idv_gateway.providers._upstream import Upstream
 from idv_gateway.providers.didit.decisions import fetch_decision
 from idv_gateway.simulators import DEFAULT_DIDIT_API_KEY

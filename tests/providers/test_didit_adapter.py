@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from idv_gateway.domain import FeatureStatus, Provider, SessionStatus
+from idv_gateway.domain.filters import KybFilter, KycFilter
 from idv_gateway.errors import (
     ProviderAuthFailed,
     ProviderBadResponse,
@@ -20,7 +21,6 @@ from idv_gateway.errors import (
     ProviderTimeout,
     ProviderUnavailable,
 )
-from idv_gateway.filters import KybFilter, KycFilter
 from idv_gateway.providers import DiditProvider
 from idv_gateway.providers._upstream import Upstream
 

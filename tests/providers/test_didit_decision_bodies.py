@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from idv_gateway.decision import KybDecision, KycDecision
 from idv_gateway.domain import FeatureStatus, SessionStatus
+from idv_gateway.domain.decision import KybDecision, KycDecision
 from idv_gateway.errors import ProviderBadResponse
 from idv_gateway.providers.didit.decisions import fetch_decision, to_domain
 from tests.providers.decision_support import EXAMPLES, answering, as_upstream, assert_matches

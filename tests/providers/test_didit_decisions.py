@@ -8,8 +8,8 @@ import uuid
 import httpx
 import pytest
 
-from idv_gateway.decision import KybDecision, KycDecision
 from idv_gateway.domain import FeatureStatus, SessionStatus
+from idv_gateway.domain.decision import KybDecision, KycDecision
 from idv_gateway.providers.didit.decisions import fetch_decision
 from idv_gateway.simulators.didit import create_didit_app
 from tests.providers.decision_support import (

@@ -12,13 +12,13 @@ import httpx
 import pytest
 
 from idv_gateway.domain import AttemptStatus, Provider, SessionStatus
+from idv_gateway.domain.filters import KayleFilter
 from idv_gateway.errors import (
     ProviderAuthFailed,
     ProviderBadResponse,
     ProviderError,
     ProviderUnavailable,
 )
-from idv_gateway.filters import KayleFilter
 from idv_gateway.providers import KayleProvider
 from idv_gateway.providers._upstream import Upstream
 

@@ -22,8 +22,7 @@ from graphql import (
     get_named_type,
 )
 
-from idv_gateway import decision as domain
-from idv_gateway.domain import FeatureStatus as DomainFeatureStatus
+from idv_gateway.domain import FeatureStatus as DomainFeatureStatus, decision as domain
 from idv_gateway.providers.didit.decisions import to_domain
 from idv_gateway.schema.decision_check_types import IdVerification
 from idv_gateway.schema.decision_types import KybDecision, KycDecision, SessionDecision

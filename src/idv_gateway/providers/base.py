@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, TypeVar
 
-from idv_gateway.decision import Decision
 from idv_gateway.domain import KayleSession, KybSession, KycSession, Provider
-from idv_gateway.filters import KayleFilter, KybFilter, KycFilter
+from idv_gateway.domain.decision import Decision
+from idv_gateway.domain.filters import KayleFilter, KybFilter, KycFilter
 
 __all__ = ["CursorPage", "DiditPort", "KaylePort", "OffsetPage"]
 

@@ -3,7 +3,6 @@
 `deadline`: one deadline and retry budget per GraphQL request, read by every upstream
 call it makes. `retry`: which failures are retried, and after how long. `breaker`: a
 circuit breaker per provider, so a dead provider costs nothing per request.
-`body_limit`: the HTTP request guard (body size, body shape) in front of `/graphql`.
 """
 
 from idv_gateway.resilience.breaker import CircuitBreaker

@@ -9,7 +9,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.fastapi import BaseContext
 
-from idv_gateway.loaders import Loaders
+from idv_gateway.schema.loaders import Loaders
 from idv_gateway.service import SessionService
 
 __all__ = ["GatewayContext", "Info"]

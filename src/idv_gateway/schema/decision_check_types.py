@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import strawberry
 from strawberry.scalars import JSON
 
-from idv_gateway import decision as domain
+from idv_gateway.domain import decision as domain
 from idv_gateway.schema.enums import FeatureStatus
 
 if TYPE_CHECKING:

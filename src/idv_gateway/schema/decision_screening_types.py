@@ -9,7 +9,7 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
-from idv_gateway import decision as domain
+from idv_gateway.domain import decision as domain
 from idv_gateway.schema.decision_check_types import (
     DecisionCheck,
     build_check,

@@ -1,6 +1,6 @@
 """GraphQL types of a Didit session's decision: `KycDecision` and `KybDecision`.
 
-Built from `idv_gateway.decision` objects only, once, by `from_domain`; every field is a
+Built from `idv_gateway.domain.decision` objects only, once, by `from_domain`; every field is a
 plain attribute. A feature list is null while the workflow has not run that feature and a
 (possibly empty) list once it has. `raw` is the whole upstream payload, for fields a newer
 Didit API adds before this schema types them. Descriptions follow didit-api-reference.md §4.
@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import strawberry
 from strawberry.scalars import JSON
 
-from idv_gateway import decision as domain
+from idv_gateway.domain import decision as domain
 from idv_gateway.schema.decision_check_types import (
     DatabaseValidation,
     DecisionCheck,

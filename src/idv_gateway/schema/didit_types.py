@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import strawberry
 
 from idv_gateway import domain
-from idv_gateway.decision import Decision, KybDecision as DomainKyb, KycDecision as DomainKyc
+from idv_gateway.domain.decision import Decision, KybDecision as DomainKyb, KycDecision as DomainKyc
 from idv_gateway.errors import GatewayError
 from idv_gateway.schema.context import Info
 from idv_gateway.schema.decision_types import KybDecision, KycDecision

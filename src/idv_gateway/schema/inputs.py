@@ -13,8 +13,8 @@ from datetime import datetime
 import strawberry
 
 from idv_gateway import domain
+from idv_gateway.domain.filters import KayleFilter, KybFilter, KycFilter, SessionFilter
 from idv_gateway.errors import BadUserInput
-from idv_gateway.filters import KayleFilter, KybFilter, KycFilter, SessionFilter
 from idv_gateway.schema.enums import (
     ApiService,
     DocumentTypeCode,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar
 
 import strawberry
 
@@ -23,8 +23,9 @@ from idv_gateway.schema.inputs import (
 from idv_gateway.schema.kayle_types import KayleSession
 from idv_gateway.schema.node import Node, Session, decode_global_id
 from idv_gateway.schema.selection import node_fields
+from idv_gateway.service import AnyFilter
 
-__all__ = ["Query"]
+__all__ = ["DEFAULT_FIRST", "Query"]
 
 T = TypeVar("T")
 _FIRST = "How many sessions to return, 1 to 100."
@@ -32,6 +33,12 @@ _AFTER = "Return sessions after this cursor (an `endCursor` or edge `cursor` of 
 _FILTER = "Only sessions matching every given filter."
 DEFAULT_FIRST = 20
 _BACKWARD = "Not supported: providers page forward only. Use `first`/`after`."
+First = Annotated[int | None, strawberry.argument(description=_FIRST)]
+After = Annotated[str | None, strawberry.argument(description=_AFTER)]
+
+
+class _FilterInput(Protocol):
+    def to_filter(self) -> AnyFilter: ...
 
 
 async def _run(info: Info, call: Callable[[], Awaitable[T]]) -> T:
@@ -47,10 +54,6 @@ def _needs_attempts(info: Info) -> bool:
     return bool({"attempts", "status"} & node_fields(info))
 
 
-def _size(first: int | None) -> int:
-    return DEFAULT_FIRST if first is None else first
-
-
 def _forward_only(last: int | None, before: str | None) -> None:
     if last is not None or before is not None:
         raise BadUserInput(
@@ -60,7 +63,29 @@ def _forward_only(last: int | None, before: str | None) -> None:
         )
 
 
-def _connection(info: Info, page: FeedPage) -> Connection[T]:
+async def _connection(
+    info: Info,
+    name: str,
+    filter_input: _FilterInput,
+    first: int | None,
+    after: str | None,
+    *,
+    last: int | None = None,
+    before: str | None = None,
+) -> Connection[Any]:
+    """Every connection field resolves through here: one shape, one place to extend."""
+
+    async def call() -> FeedPage:
+        _forward_only(last, before)
+        return await info.context.service.page(
+            name,
+            filter_input.to_filter(),
+            first=DEFAULT_FIRST if first is None else first,
+            after=after,
+            kayle_attempts=_needs_attempts(info),
+        )
+
+    page = await _run(info, call)
     for error, sources in page.errors:
         info.context.partial_errors.append(graphql_error(error, info, sources))
     return Connection.from_page(page)
@@ -76,50 +101,36 @@ class Query:
     async def sessions(
         self,
         info: Info,
-        first: Annotated[int | None, strawberry.argument(description=_FIRST)] = DEFAULT_FIRST,
-        after: Annotated[str | None, strawberry.argument(description=_AFTER)] = None,
+        first: First = DEFAULT_FIRST,
+        after: After = None,
         filter: Annotated[
             SessionFilterInput | None, strawberry.argument(description=_FILTER)
         ] = None,
         last: Annotated[int | None, strawberry.argument(description=_BACKWARD)] = None,
         before: Annotated[str | None, strawberry.argument(description=_BACKWARD)] = None,
     ) -> Connection[Session]:
-        async def call() -> FeedPage:
-            _forward_only(last, before)
-            flt = (filter or SessionFilterInput()).to_filter()
-            return await info.context.service.feed_page(
-                flt, first=_size(first), after=after, kayle_attempts=_needs_attempts(info)
-            )
-
-        return _connection(info, await _run(info, call))
+        flt = filter or SessionFilterInput()
+        return await _connection(info, "sessions", flt, first, after, last=last, before=before)
 
     @strawberry.field(description="Didit KYC sessions, newest first, with every Didit KYC filter.")
     async def kyc_sessions(
         self,
         info: Info,
-        first: Annotated[int | None, strawberry.argument(description=_FIRST)] = DEFAULT_FIRST,
-        after: Annotated[str | None, strawberry.argument(description=_AFTER)] = None,
+        first: First = DEFAULT_FIRST,
+        after: After = None,
         filter: Annotated[KycSessionFilter | None, strawberry.argument(description=_FILTER)] = None,
     ) -> Connection[KycSession]:
-        async def call() -> FeedPage:
-            flt = (filter or KycSessionFilter()).to_filter()
-            return await info.context.service.kyc_page(flt, first=_size(first), after=after)
-
-        return _connection(info, await _run(info, call))
+        return await _connection(info, "kycSessions", filter or KycSessionFilter(), first, after)
 
     @strawberry.field(description="Didit KYB sessions, newest first.")
     async def kyb_sessions(
         self,
         info: Info,
-        first: Annotated[int | None, strawberry.argument(description=_FIRST)] = DEFAULT_FIRST,
-        after: Annotated[str | None, strawberry.argument(description=_AFTER)] = None,
+        first: First = DEFAULT_FIRST,
+        after: After = None,
         filter: Annotated[KybSessionFilter | None, strawberry.argument(description=_FILTER)] = None,
     ) -> Connection[KybSession]:
-        async def call() -> FeedPage:
-            flt = (filter or KybSessionFilter()).to_filter()
-            return await info.context.service.kyb_page(flt, first=_size(first), after=after)
-
-        return _connection(info, await _run(info, call))
+        return await _connection(info, "kybSessions", filter or KybSessionFilter(), first, after)
 
     @strawberry.field(
         description="Kayle sessions, newest first (Kayle itself lists by id, not by time)."
@@ -127,19 +138,14 @@ class Query:
     async def kayle_sessions(
         self,
         info: Info,
-        first: Annotated[int | None, strawberry.argument(description=_FIRST)] = DEFAULT_FIRST,
-        after: Annotated[str | None, strawberry.argument(description=_AFTER)] = None,
+        first: First = DEFAULT_FIRST,
+        after: After = None,
         filter: Annotated[
             KayleSessionFilter | None, strawberry.argument(description=_FILTER)
         ] = None,
     ) -> Connection[KayleSession]:
-        async def call() -> FeedPage:
-            flt = (filter or KayleSessionFilter()).to_filter()
-            return await info.context.service.kayle_page(
-                flt, first=_size(first), after=after, kayle_attempts=_needs_attempts(info)
-            )
-
-        return _connection(info, await _run(info, call))
+        flt = filter or KayleSessionFilter()
+        return await _connection(info, "kayleSessions", flt, first, after)
 
     @strawberry.field(description="Fetch any session by its global `id`; null if it is gone.")
     async def node(

@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from pydantic import ValidationError
 
-from idv_gateway.decision import Decision
 from idv_gateway.domain import KybSession, KycSession, Provider, SessionStatus
+from idv_gateway.domain.decision import Decision
+from idv_gateway.domain.filters import KybFilter, KycFilter
 from idv_gateway.errors import ProviderBadResponse
-from idv_gateway.filters import KybFilter, KycFilter
 from idv_gateway.providers._upstream import Upstream
 from idv_gateway.providers.base import OffsetPage
 from idv_gateway.providers.didit._wire import (

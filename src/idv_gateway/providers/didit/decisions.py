@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import ValidationError
 
-from idv_gateway import decision as d
-from idv_gateway.domain import FeatureStatus, Provider
+from idv_gateway.domain import FeatureStatus, Provider, decision as d
 from idv_gateway.errors import ProviderBadResponse
 from idv_gateway.providers._upstream import Upstream
 from idv_gateway.providers.didit import (

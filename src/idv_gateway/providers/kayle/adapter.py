@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 from pydantic import ValidationError
 
 from idv_gateway.domain import KayleSession, Provider, SessionStatus
+from idv_gateway.domain.filters import KayleFilter
 from idv_gateway.errors import ProviderBadResponse
-from idv_gateway.filters import KayleFilter
 from idv_gateway.providers._upstream import Upstream
 from idv_gateway.providers.base import CursorPage
 from idv_gateway.providers.kayle._wire import ListEnvelope, SessionEnvelope, to_domain

@@ -13,8 +13,8 @@ from typing import Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 
-from idv_gateway.decision import Decision
 from idv_gateway.domain import Session, SessionSource
+from idv_gateway.domain.decision import Decision
 from idv_gateway.service import SessionService
 
 __all__ = ["Loaders"]

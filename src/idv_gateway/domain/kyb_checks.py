@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from idv_gateway.decision_checks import DecisionItem
+from idv_gateway.domain.checks import DecisionItem
 
 __all__ = ["DocumentVerification", "KeyPeopleCheck", "RegistryCheck"]
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from idv_gateway.domain import FeatureStatus
+from idv_gateway.domain.sessions import FeatureStatus
 
 __all__ = [
     "DatabaseValidation",

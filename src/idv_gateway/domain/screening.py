@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from idv_gateway.decision_checks import DecisionItem
+from idv_gateway.domain.checks import DecisionItem
 
 __all__ = [
     "AmlHit",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from idv_gateway.domain import (
+from idv_gateway.domain.sessions import (
     KayleSession,
     KybSession,
     KycSession,
@@ -18,7 +18,14 @@ from idv_gateway.domain import (
     SessionStatus,
 )
 
-__all__ = ["KayleFilter", "KybFilter", "KycFilter", "SessionFilter", "SourceFilter"]
+__all__ = [
+    "KayleFilter",
+    "KybFilter",
+    "KycFilter",
+    "SessionFilter",
+    "SourceFilter",
+    "source_of",
+]
 
 
 def _refine(flt: KycFilter | KybFilter | KayleFilter, session: Session) -> bool:
@@ -136,3 +143,21 @@ class SessionFilter:
         return KayleFilter(
             statuses=self.statuses, created_from=self.created_from, created_to=self.created_to
         )
+
+    def parts(self) -> dict[SessionSource, SourceFilter]:
+        """The filter each source reads with; a source that contributes nothing is absent."""
+        parts: dict[SessionSource, SourceFilter | None] = {
+            SessionSource.DIDIT_KYC: self.kyc(),
+            SessionSource.DIDIT_KYB: self.kyb(),
+            SessionSource.KAYLE: self.kayle(),
+        }
+        return {source: part for source, part in parts.items() if part is not None}
+
+
+def source_of(flt: SourceFilter) -> SessionSource:
+    """The one source a per-source filter reads."""
+    if isinstance(flt, KycFilter):
+        return SessionSource.DIDIT_KYC
+    if isinstance(flt, KybFilter):
+        return SessionSource.DIDIT_KYB
+    return SessionSource.KAYLE

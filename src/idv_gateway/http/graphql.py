@@ -12,7 +12,6 @@ providers plus an error naming the failed one), is HTTP 200 under both media typ
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from fastapi import Request, Response
@@ -22,69 +21,13 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from idv_gateway.http.media import GRAPHQL_RESPONSE_JSON, JSON, negotiate_media_type
 from idv_gateway.observability.metrics import Metrics
 from idv_gateway.resilience import DEFAULT_DEADLINE_SECONDS, start_deadline
 from idv_gateway.schema import GatewayContext, build_schema
 from idv_gateway.schema.errors import format_error
 
-__all__ = ["GRAPHQL_RESPONSE_JSON", "JSON", "graphql_router", "negotiate_media_type"]
-
-GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
-JSON = "application/json"
-
-
-def _accept_ranges(accept: str) -> Iterable[tuple[str, float]]:
-    for item in accept.split(","):
-        media_range, *params = (part.strip() for part in item.split(";"))
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    weight = float(value)
-                except ValueError:
-                    weight = 1.0
-                # A malformed weight (not a number in [0, 1]) is ignored, as if absent.
-                quality = weight if 0.0 <= weight <= 1.0 else 1.0
-        if media_range:
-            yield media_range.lower(), quality
-
-
-def _preference(media_type: str, ranges: list[tuple[str, float]]) -> tuple[float, int]:
-    """(q, specificity) of the most specific range matching `media_type` (RFC 9110 §12.5.1)."""
-    kind = media_type.split("/", 1)[0]
-    best: tuple[float, int] | None = None
-    for media_range, quality in ranges:
-        if media_range == media_type:
-            specificity = 2
-        elif media_range == f"{kind}/*":
-            specificity = 1
-        elif media_range == "*/*":
-            specificity = 0
-        else:
-            continue
-        if best is None or specificity > best[1]:
-            best = (quality, specificity)
-    return best or (0.0, -1)
-
-
-def negotiate_media_type(accept: str | None) -> str:
-    """The response media type for an `Accept` header.
-
-    Without `Accept`, with `*/*`, or when nothing we serve is acceptable, the answer is
-    `application/json`: older clients and tools expect it. A client that names
-    `application/graphql-response+json` at least as highly as `application/json` gets it.
-    """
-    if not accept:
-        return JSON
-    ranges = list(_accept_ranges(accept))
-    modern = _preference(GRAPHQL_RESPONSE_JSON, ranges)
-    legacy = _preference(JSON, ranges)
-    if modern[0] <= 0 and legacy[0] <= 0:
-        return JSON
-    if modern[0] > legacy[0] or (modern[0] == legacy[0] and modern[1] == 2):
-        return GRAPHQL_RESPONSE_JSON
-    return JSON
+__all__ = ["graphql_router"]
 
 
 def _is_request_error(result: ExecutionResult, partial_errors: list[GraphQLError]) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeAlias
 
-from idv_gateway.decision_checks import (
+from idv_gateway.domain.checks import (
     DatabaseValidation,
     DatabaseValidationResult,
     DecisionItem,
@@ -29,8 +29,8 @@ from idv_gateway.decision_checks import (
     PoaDocumentMetadata,
     PoaVerification,
 )
-from idv_gateway.decision_kyb import DocumentVerification, KeyPeopleCheck, RegistryCheck
-from idv_gateway.decision_screening import (
+from idv_gateway.domain.kyb_checks import DocumentVerification, KeyPeopleCheck, RegistryCheck
+from idv_gateway.domain.screening import (
     AmlHit,
     AmlRiskView,
     AmlScreenedDetails,
@@ -46,7 +46,7 @@ from idv_gateway.decision_screening import (
     QuestionnaireSection,
     VerificationEvent,
 )
-from idv_gateway.domain import SessionStatus
+from idv_gateway.domain.sessions import SessionStatus
 
 __all__ = [
     "AmlHit",

@@ -1,0 +1,108 @@
+"""One newest-first reader per source, built from the source's filter and cursor state.
+
+The service decides which sources a page reads; this module knows how each provider's
+port is read (Didit by offset, Kayle by creation windows) and what stands in for a
+provider that is not configured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from idv_gateway.domain import (
+    KayleFilter,
+    KayleSession,
+    KybFilter,
+    KycFilter,
+    Provider,
+    Session,
+    SessionSource,
+    SessionStatus,
+)
+from idv_gateway.domain.filters import SourceFilter
+from idv_gateway.errors import ProviderUnavailable
+from idv_gateway.feed.didit_reader import DiditReader
+from idv_gateway.feed.engine import Reader
+from idv_gateway.feed.kayle_reader import KayleReader
+from idv_gateway.feed.reader_base import ReaderBase
+from idv_gateway.pagination import SortKey, SourceState, from_micros, micros
+from idv_gateway.providers.base import CursorPage, DiditPort, KaylePort, OffsetPage
+
+__all__ = ["build_reader", "not_configured"]
+
+
+def not_configured(provider: Provider) -> ProviderUnavailable:
+    error = ProviderUnavailable(provider, "is not configured on this gateway")
+    error.retryable = False
+    return error
+
+
+class _Unconfigured(ReaderBase):
+    """Stands in for a source whose provider has no base URL configured."""
+
+    newest_us = None
+
+    def __init__(self, source: SessionSource, state: SourceState) -> None:
+        super().__init__(source, state)
+        self.error = not_configured(source.provider)
+        self.exhausted = True
+        self.frontier = None
+
+    async def step(self, target_us: int | None, need: int) -> None:
+        del target_us, need  # nothing to read
+
+    def state_after(self, key: SortKey) -> SourceState:
+        return self._resume(key, 0)  # failed: the state stays where it was
+
+
+def build_reader(
+    source: SessionSource,
+    flt: SourceFilter,
+    state: SourceState,
+    *,
+    didit: DiditPort | None,
+    kayle: KaylePort | None,
+    kayle_attempts: bool,
+    newest_us: int | None = None,
+) -> Reader:
+    if isinstance(flt, KayleFilter):
+        if kayle is None:
+            return _Unconfigured(source, state)
+        # APPROVED and DECLINED are told apart by attempts, so refining needs them.
+        outcome = {SessionStatus.APPROVED, SessionStatus.DECLINED} & set(flt.statuses)
+        return KayleReader(
+            _window_fetch(kayle, flt, kayle_attempts or bool(outcome)),
+            flt.matches,
+            state,
+            lower_us=None if flt.created_from is None else micros(flt.created_from),
+            upper_us=None if flt.created_to is None else micros(flt.created_to),
+        )
+    if didit is None:
+        return _Unconfigured(source, state)
+    return DiditReader(source, _offset_fetch(didit, flt), flt.matches, state, newest_us=newest_us)
+
+
+def _offset_fetch(didit: DiditPort, flt: KycFilter | KybFilter) -> Callable[[int, int], Any]:
+    async def fetch(offset: int, limit: int) -> OffsetPage[Session]:
+        if isinstance(flt, KycFilter):
+            return await didit.list_kyc(flt, offset=offset, limit=limit)
+        return await didit.list_kyb(flt, offset=offset, limit=limit)
+
+    return fetch
+
+
+def _window_fetch(kayle: KaylePort, flt: KayleFilter, include_attempts: bool) -> Callable[..., Any]:
+    async def fetch(
+        start_us: int | None, top_us: int | None, cursor: str | None, limit: int
+    ) -> CursorPage[KayleSession]:
+        return await kayle.list_sessions(
+            flt,
+            created_from=None if start_us is None else from_micros(start_us),
+            created_to=None if top_us is None else from_micros(top_us),
+            starting_after=cursor,
+            limit=limit,
+            include_attempts=include_attempts,
+        )
+
+    return fetch
