@@ -28,7 +28,8 @@ from typing import Any
 
 import httpx
 
-from benchmarks.processes import Processes, Stack, start_gateway, start_simulators
+from benchmarks.processes import Processes
+from benchmarks.stack import Stack, start_gateway, start_simulators
 
 DEADLINE_S = 10.0  # the gateway's default `IDV_GATEWAY_REQUEST_DEADLINE_SECONDS`
 FIRST = 20
