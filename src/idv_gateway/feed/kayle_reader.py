@@ -16,13 +16,7 @@ from collections.abc import Awaitable, Callable
 from idv_gateway.domain import KayleSession, Session, SessionSource
 from idv_gateway.errors import ProviderError
 from idv_gateway.feed.reader_base import ReaderBase
-from idv_gateway.pagination import (
-    SortKey,
-    SourceState,
-    frontier_key,
-    micros,
-    sort_key,
-)
+from idv_gateway.pagination import SourceState, frontier_key, micros
 from idv_gateway.providers.base import CursorPage
 
 __all__ = ["KayleReader", "WindowFetch", "estimate_total"]
@@ -137,14 +131,9 @@ class KayleReader(ReaderBase):
         if rows and self.position is None:
             newest = max(micros(r.created_at) for r in rows)
             self.newest_us = max(newest, self.newest_us or newest)
-        for row in rows:
-            key = sort_key(row)
-            if (self.position is None or key > self.position) and self._matches(row):
-                self.items.append((key, row))
-        self.items.sort(key=lambda entry: entry[0])
+        self._hold(rows, self._matches)
         if start is None or (self._lower is not None and start <= self._lower):
-            self.exhausted = True
-            self.frontier = None
+            self._advance_frontier(None)
             return
         top = (
             self._top
@@ -154,8 +143,5 @@ class KayleReader(ReaderBase):
         if top is not None and top > start and rows:
             self.density = len(rows) / ((top - start) / 1e6)
         self._probe = not rows
-        self.frontier = frontier_key(self.source, start - 1)
+        self._advance_frontier(frontier_key(self.source, start - 1))
         self._top = start - 1000
-
-    def state_after(self, key: SortKey) -> SourceState:
-        return self._resume(key, 0)

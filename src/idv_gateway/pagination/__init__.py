@@ -5,7 +5,6 @@ from idv_gateway.pagination.keys import (
     SortKey,
     from_micros,
     frontier_key,
-    just_before,
     micros,
     sort_key,
 )
@@ -20,7 +19,6 @@ __all__ = [
     "filter_digest",
     "from_micros",
     "frontier_key",
-    "just_before",
     "micros",
     "safe_prefix",
     "sort_key",

@@ -2,8 +2,9 @@
 
 Keys are plain tuples so that comparing them is cheap: `(-created_at_us, rank, id)`
 sorts ascending in feed order. A *frontier* `(-t, rank, "")` sorts before every real
-key of that source at time `t`, so "all of a source's rows with key < frontier are
-known" is exactly "all of its rows newer than `t` are known".
+key of that source at time `t`, so "all of a source's rows with key ≤ frontier are
+known" is exactly "all of its rows newer than `t` are known". A frontier is also a valid
+position: "everything up to here was emitted" needs no real row to point at.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import UTC, datetime
 
 from idv_gateway.domain import Session, SessionSource
 
-__all__ = ["SortKey", "from_micros", "frontier_key", "just_before", "micros", "sort_key"]
+__all__ = ["SortKey", "from_micros", "frontier_key", "micros", "sort_key"]
 
 SortKey = tuple[int, int, str]
 
@@ -31,12 +32,6 @@ def from_micros(value: int) -> datetime:
 
 def sort_key(session: Session) -> SortKey:
     return (-micros(session.created_at), session.source.rank, session.provider_session_id)
-
-
-def just_before(bound: SortKey) -> SortKey:
-    """The greatest key below the frontier `bound`: a position that covers all of it."""
-    # Ids are ASCII, so this sorts after every id of the previous rank.
-    return (bound[0], bound[1] - 1, "\U0010ffff")
 
 
 def frontier_key(source: SessionSource, newer_than_us: int) -> SortKey:

@@ -39,8 +39,9 @@ class PageInfo:
         return self._page.cursor_at(0) if self._page.entries else None
 
     @strawberry.field(
-        description="Cursor to continue after this page; pass it as `after`. When a provider "
-        "failed, it resumes that provider where it was."
+        description="Cursor to continue after this page; pass it as `after`. Set on every "
+        "page, empty ones included (Relay allows null; this gateway never returns it). When "
+        "a provider failed, it resumes that provider where it was."
     )
     def end_cursor(self) -> str | None:
         return self._page.end_cursor()
@@ -55,6 +56,15 @@ class Edge(Generic[T]):
     @strawberry.field(description="Opaque cursor; pass it as `after` to continue after this edge.")
     def cursor(self) -> str:
         return self._page.cursor_at(self._index)
+
+    @strawberry.field(
+        description="True for a session that sorts before the previous page's end: its "
+        "provider failed while that page was read, so it arrives now. Such edges come first "
+        "on a page and are the one exception to the newest-first order; reading the earlier "
+        "`after` again instead returns that page complete and in order."
+    )
+    def arrived_late(self) -> bool:
+        return self._page.catching_up(self._index)
 
 
 @strawberry.type(description="A page of sessions, newest first (Relay connection).")

@@ -56,10 +56,8 @@ def _check_window(flt: AnyFilter) -> None:
         raise BadUserInput("`createdFrom` is after `createdTo`", argument="filter")
 
 
-def _parts(flt: AnyFilter) -> dict[SessionSource, SourceFilter]:
-    if isinstance(flt, SessionFilter):
-        return flt.parts()
-    return {source_of(flt): flt}
+def _source_names(sources: list[SessionSource]) -> str:
+    return ", ".join(source.value for source in sources)
 
 
 class SessionService:
@@ -91,7 +89,7 @@ class SessionService:
             raise TypeError(f"{connection} takes a {CONNECTIONS[connection].__name__}")
         _check_first(first)
         _check_window(flt)
-        parts = _parts(flt)
+        parts = self._parts(flt)
         digest = filter_digest(dataclasses.asdict(flt))
         if after is None:
             cursor = FeedCursor(connection=connection, digest=digest)
@@ -126,6 +124,27 @@ class SessionService:
                     hint = Hint(density=reader.density, newest_us=reader.newest_us)
                     self._hints.learn((connection, digest), reader.source, hint)
         return page
+
+    def configured(self, source: SessionSource) -> bool:
+        port = self._kayle if source is SessionSource.KAYLE else self._didit
+        return port is not None
+
+    def _parts(self, flt: AnyFilter) -> dict[SessionSource, SourceFilter]:
+        """The sources a page reads: only those of configured providers take part."""
+        if not isinstance(flt, SessionFilter):
+            source = source_of(flt)
+            if not self.configured(source):
+                raise not_configured(source.provider)
+            return {source: flt}
+        missing = [s for s in flt.sources if not self.configured(s)]
+        if missing:
+            served = [s for s in SessionSource if self.configured(s)]
+            raise BadUserInput(
+                f"`sources` names {_source_names(missing)}, whose provider is not configured "
+                f"on this gateway; it serves {_source_names(served) or 'no source'}",
+                argument="filter",
+            )
+        return {s: part for s, part in flt.parts().items() if self.configured(s)}
 
     # -- lookups ------------------------------------------------------------------
     async def get_session(self, source: SessionSource, session_id: str) -> Session | None:

@@ -1,8 +1,8 @@
 """One newest-first reader per source, built from the source's filter and cursor state.
 
-The service decides which sources a page reads; this module knows how each provider's
-port is read (Didit by offset, Kayle by creation windows) and what stands in for a
-provider that is not configured.
+The service decides which sources a page reads (only those of configured providers);
+this module knows how each provider's port is read: Didit by offset, Kayle by creation
+windows.
 """
 
 from __future__ import annotations
@@ -25,8 +25,7 @@ from idv_gateway.errors import ProviderUnavailable
 from idv_gateway.feed.didit_reader import DiditReader
 from idv_gateway.feed.engine import Reader
 from idv_gateway.feed.kayle_reader import KayleReader
-from idv_gateway.feed.reader_base import ReaderBase
-from idv_gateway.pagination import SortKey, SourceState, from_micros, micros
+from idv_gateway.pagination import SourceState, from_micros, micros
 from idv_gateway.providers.base import CursorPage, DiditPort, KaylePort, OffsetPage
 
 __all__ = ["build_reader", "not_configured"]
@@ -36,24 +35,6 @@ def not_configured(provider: Provider) -> ProviderUnavailable:
     error = ProviderUnavailable(provider, "is not configured on this gateway")
     error.retryable = False
     return error
-
-
-class _Unconfigured(ReaderBase):
-    """Stands in for a source whose provider has no base URL configured."""
-
-    newest_us = None
-
-    def __init__(self, source: SessionSource, state: SourceState) -> None:
-        super().__init__(source, state)
-        self.error = not_configured(source.provider)
-        self.exhausted = True
-        self.frontier = None
-
-    async def step(self, target_us: int | None, need: int) -> None:
-        del target_us, need  # nothing to read
-
-    def state_after(self, key: SortKey) -> SourceState:
-        return self._resume(key, 0)  # failed: the state stays where it was
 
 
 def build_reader(
@@ -68,7 +49,7 @@ def build_reader(
 ) -> Reader:
     if isinstance(flt, KayleFilter):
         if kayle is None:
-            return _Unconfigured(source, state)
+            raise not_configured(Provider.KAYLE)  # the service reads configured sources only
         # APPROVED and DECLINED are told apart by attempts, so refining needs them.
         outcome = {SessionStatus.APPROVED, SessionStatus.DECLINED} & set(flt.statuses)
         return KayleReader(
@@ -79,7 +60,7 @@ def build_reader(
             upper_us=None if flt.created_to is None else micros(flt.created_to),
         )
     if didit is None:
-        return _Unconfigured(source, state)
+        raise not_configured(Provider.DIDIT)
     return DiditReader(source, _offset_fetch(didit, flt), flt.matches, state, newest_us=newest_us)
 
 
