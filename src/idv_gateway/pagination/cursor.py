@@ -13,6 +13,7 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,13 @@ __all__ = ["CursorCodec", "FeedCursor", "SourceState", "filter_digest"]
 
 VERSION = 1
 _SIGNATURE_BYTES = 16
+_SOURCES = list(SessionSource)
+# Bounds of what a cursor of ours can hold; anything outside is not one of ours.
+MAX_CURSOR_LENGTH = 4096
+MAX_MICROS = 253_370_764_800_000_000  # 9999-01-01T00:00:00Z: a margin for rounding to ms
+MAX_ID_LENGTH = 128
+MAX_OFFSET = 10**9
+MAX_DENSITY = 1e9  # sessions per second
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +70,42 @@ def _not_a_cursor() -> BadUserInput:
     )
 
 
+def _foreign() -> BadUserInput:
+    return BadUserInput(
+        "`after` was not issued by this gateway: its signature does not match (cursors are "
+        "signed with IDV_GATEWAY_CURSOR_SECRET, which must be the same on every instance); "
+        "start from the first page",
+        argument="after",
+    )
+
+
+def _int(raw: Any, low: int, high: int) -> int:
+    if not isinstance(raw, int) or isinstance(raw, bool) or not low <= raw <= high:
+        raise ValueError("out of range")
+    return raw
+
+
 def _key(raw: Any) -> SortKey | None:
-    return None if raw is None else (int(raw[0]), int(raw[1]), str(raw[2]))
+    """A position: (-created_at µs, source rank, provider id or "" for a time bound)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or len(raw) != 3:
+        raise ValueError("not a key")
+    ident = raw[2]
+    if not isinstance(ident, str) or len(ident) > MAX_ID_LENGTH or not ident.isascii():
+        raise ValueError("not an id")
+    return (_int(raw[0], -MAX_MICROS, 0), _int(raw[1], 0, len(_SOURCES) - 1), ident)
+
+
+def _density(raw: Any) -> float | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        raise ValueError("not a density")
+    value = float(raw)
+    if not math.isfinite(value) or not 0 <= value <= MAX_DENSITY:
+        raise ValueError("density out of range")
+    return value
 
 
 class CursorCodec:
@@ -89,40 +131,71 @@ class CursorCodec:
         return _b64(payload + self._sign(payload))
 
     def decode(self, token: str, *, connection: str, digest: str) -> FeedCursor:
-        invalid = _not_a_cursor()
+        """The cursor, or BAD_USER_INPUT saying why it cannot be used (never anything else)."""
+        if len(token) > MAX_CURSOR_LENGTH or not token.isascii():
+            raise _not_a_cursor()
         try:
             raw = _unb64(token)
         except (ValueError, TypeError):
-            raise invalid from None
+            raise _not_a_cursor() from None
         payload, signature = raw[:-_SIGNATURE_BYTES], raw[-_SIGNATURE_BYTES:]
-        if len(raw) <= _SIGNATURE_BYTES or not hmac.compare_digest(signature, self._sign(payload)):
-            raise invalid
+        if len(raw) <= _SIGNATURE_BYTES:
+            raise _not_a_cursor()
+        if not hmac.compare_digest(signature, self._sign(payload)):
+            raise _foreign() if _looks_like_ours(payload) else _not_a_cursor()
         try:
-            return self._parse(json.loads(payload), connection=connection, digest=digest)
-        except (KeyError, IndexError, TypeError, ValueError):
-            raise invalid from None
+            body = json.loads(payload)
+        except ValueError:
+            raise _not_a_cursor() from None
+        if not isinstance(body, dict):
+            raise _not_a_cursor()
+        return self._parse(body, connection=connection, digest=digest)
 
-    def _parse(self, body: Any, *, connection: str, digest: str) -> FeedCursor:
-        invalid = _not_a_cursor()
+    def _parse(self, body: dict[str, Any], *, connection: str, digest: str) -> FeedCursor:
         if body.get("v") != VERSION:
             raise BadUserInput(
                 "this cursor was made by another version of the gateway; start from the first page",
                 argument="after",
             )
         if body.get("c") != connection:
-            raise invalid
+            raise _not_a_cursor()
         if body.get("f") != digest:
             raise BadUserInput(
                 "this cursor was made with a different filter; keep the filter unchanged while "
                 "paging, or start from the first page",
                 argument="after",
             )
-        sources = list(SessionSource)
-        common = _key(body.get("k"))
-        states = {}
-        for rank, entry in body["s"].items():
-            position = _key(entry[2]) if len(entry) > 2 else common
-            states[sources[int(rank)]] = SourceState(
-                position=position, offset=entry[0], density=entry[1]
+        try:
+            return FeedCursor(
+                connection=connection, digest=digest, states=_states(body.get("k"), body.get("s"))
             )
-        return FeedCursor(connection=connection, digest=digest, states=states)
+        except (KeyError, IndexError, TypeError, ValueError, OverflowError):
+            raise _not_a_cursor() from None
+
+
+def _states(common_raw: Any, raw: Any) -> dict[SessionSource, SourceState]:
+    common = _key(common_raw)
+    if not isinstance(raw, dict) or len(raw) > len(_SOURCES):
+        raise ValueError("not a state table")
+    states = {}
+    for rank, entry in raw.items():
+        if (
+            not isinstance(entry, list)
+            or len(entry) not in (2, 3)
+            or not (rank.isascii() and rank.isdigit())
+        ):
+            raise ValueError("not a source state")
+        position = _key(entry[2]) if len(entry) > 2 else common
+        states[_SOURCES[_int(int(rank), 0, len(_SOURCES) - 1)]] = SourceState(
+            position=position, offset=_int(entry[0], 0, MAX_OFFSET), density=_density(entry[1])
+        )
+    return states
+
+
+def _looks_like_ours(payload: bytes) -> bool:
+    """A well-formed cursor body whose signature failed: signed with another secret."""
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        return False
+    return isinstance(body, dict) and {"v", "c", "f", "s"} <= body.keys()
