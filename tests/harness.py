@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator, Collection
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
 from starlette.applications import Starlette
 
+from idv_gateway.app import create_app
 from idv_gateway.config import Settings
+from idv_gateway.domain import Provider
 from idv_gateway.simulators import DEFAULT_DIDIT_API_KEY, DEFAULT_KAYLE_API_KEY
+from idv_gateway.simulators.didit import create_didit_app
+from idv_gateway.simulators.kayle import create_kayle_app
 
 DIDIT_URL = "http://didit.test"
 KAYLE_URL = "http://kayle.test"
@@ -60,3 +67,45 @@ class Harness:
     async def reset_stats(self) -> None:
         await self.didit.post("/_sim/stats/reset")
         await self.kayle.post("/_sim/stats/reset")
+
+
+@contextlib.asynccontextmanager
+async def open_harness(
+    sizes: dict[str, int],
+    overrides: dict[str, Any] | None = None,
+    providers: Collection[Provider] = tuple(Provider),
+    seed: int = 11,
+) -> AsyncIterator[Harness]:
+    """Fresh simulators and a gateway (lifespan run) configured with `providers` only."""
+    didit_app = create_didit_app(seed=seed, sessions=sizes["kyc"], business_sessions=sizes["kyb"])
+    kayle_app = create_kayle_app(seed=seed, sessions=sizes["kayle"])
+    transports: dict[Provider, httpx.AsyncBaseTransport] = {
+        Provider.DIDIT: httpx.ASGITransport(app=didit_app),
+        Provider.KAYLE: httpx.ASGITransport(app=kayle_app),
+    }
+    unconfigured = {
+        f"{p.name.lower()}_{name}": None
+        for p in set(Provider) - set(providers)
+        for name in ("base_url", "api_key")
+    }
+    app = create_app(
+        gateway_settings(**unconfigured, **(overrides or {})),
+        transports={p: t for p, t in transports.items() if p in providers},
+    )
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway.test"
+        ) as gateway,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=didit_app),
+            base_url=DIDIT_URL,
+            headers={"x-api-key": DEFAULT_DIDIT_API_KEY},
+        ) as didit,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=kayle_app),
+            base_url=KAYLE_URL,
+            headers={"authorization": f"Bearer {DEFAULT_KAYLE_API_KEY}"},
+        ) as kayle,
+    ):
+        yield Harness(gateway, didit_app, kayle_app, didit, kayle)
