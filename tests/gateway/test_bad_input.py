@@ -130,3 +130,20 @@ async def test_errors_in_the_document_carry_codes(harness: Harness) -> None:
     assert _only_error(unknown)["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     wrong_type = await harness.query('{ sessions(first: "ten") { totalCount } }')
     assert _only_error(wrong_type)["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+@pytest.mark.parametrize("sources", [5, True, 1.5, {"a": 1}, [[["KAYLE"]]], "NOPE"])
+async def test_sources_of_the_wrong_type_are_a_validation_error(
+    harness: Harness, sources: Any
+) -> None:
+    """Measured (for the cost limit) before coercion: a scalar where a list is due is allowed
+    by GraphQL's list coercion, so the measure must not assume a list."""
+    response = await harness.gateway.post(
+        "/graphql",
+        json={"query": SESSIONS, "variables": {"first": 2, "filter": {"sources": sources}}},
+    )
+    assert response.status_code < 500, response.text
+    body = response.json()
+    assert body["errors"], body
+    assert all(e["extensions"]["code"] != "INTERNAL" for e in body["errors"]), body
+    assert "sources" in body["errors"][0]["message"]

@@ -187,9 +187,9 @@ class _Walker:
     def _fan_out(self, node: FieldNode) -> int:
         flt = self._argument(node, "filter")
         sources = flt.get("sources") if isinstance(flt, dict) else None
-        if isinstance(sources, str):
-            sources = [sources]  # input coercion accepts one item for a list
-        named = {s for s in sources if isinstance(s, str) and s in _SOURCES} if sources else set()
+        if not isinstance(sources, list):
+            sources = [sources]  # input coercion accepts one item for a list (or null)
+        named = {s for s in sources if isinstance(s, str) and s in _SOURCES}
         return len(named) or len(SessionSource)
 
     def _ids(self, node: FieldNode, argument: str) -> int:
