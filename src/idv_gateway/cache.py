@@ -44,10 +44,18 @@ class UpstreamCache:
         self.coalesced = 0
 
     async def get_or_fetch(
-        self, key: Hashable, fetch: Callable[[], Awaitable[T]], ttl: Callable[[T], float]
+        self,
+        key: Hashable,
+        fetch: Callable[[], Awaitable[T]],
+        ttl: Callable[[T], float],
+        *,
+        fresh: bool = False,
     ) -> T:
-        """The cached value, the result of a fetch already running, or a new fetch."""
-        entry = self._entries.get(key) if self._store else None
+        """The cached value, the result of a fetch already running, or a new fetch.
+
+        `fresh` ignores a stored value; a fetch already running started no earlier than
+        the caller's request, so it is joined."""
+        entry = self._entries.get(key) if self._store and not fresh else None
         if entry is not None:
             self.hits += 1
             value: T = entry.value

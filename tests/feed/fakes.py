@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, TypeVar
 
 from idv_gateway.domain import (
     AttemptStatus,
@@ -26,6 +28,8 @@ from idv_gateway.errors import ProviderUnavailable
 from idv_gateway.providers.base import CursorPage, OffsetPage
 from idv_gateway.providers.didit.adapter import kyb_params, kyc_params
 from idv_gateway.providers.kayle.adapter import kayle_status_param
+
+P = TypeVar("P")
 
 BASE = datetime(2026, 6, 1, tzinfo=UTC)
 DIDIT_STATUSES = [
@@ -129,7 +133,18 @@ class FakeDidit:
     kyb_rows: list[KybSession] = field(default_factory=list)
     fail: bool = False
     calls: int = 0
+    # Like the gateway's shared cache: pages remembered from earlier moments, served
+    # unless `fresh` (None: no cache). The model clears it as a TTL would.
+    remembered: dict[Any, Any] | None = None
     provider = Provider.DIDIT
+
+    def _recall(self, key: Any, fresh: bool, page: Callable[[], P]) -> P:
+        if self.remembered is None:
+            return page()
+        if fresh or key not in self.remembered:
+            self.remembered[key] = page()
+        remembered: P = self.remembered[key]
+        return remembered
 
     def _check(self) -> None:
         self.calls += 1
@@ -157,31 +172,43 @@ class FakeDidit:
             out.append(row)
         return out
 
-    async def list_kyc(self, flt: KycFilter, *, offset: int, limit: int) -> OffsetPage[KycSession]:
+    async def list_kyc(
+        self, flt: KycFilter, *, offset: int, limit: int, fresh: bool = False
+    ) -> OffsetPage[KycSession]:
         self._check()
         try:
             params = kyc_params(flt)
         except Exception:  # the adapter's "no Didit status can match"
             return OffsetPage(rows=(), total=0, has_more=False)
-        rows = self._select(self.kyc_rows, params, kyb_dates=False)
-        return OffsetPage(
-            rows=tuple(rows[offset : offset + limit]),
-            total=len(rows),
-            has_more=offset + limit < len(rows),
-        )
 
-    async def list_kyb(self, flt: KybFilter, *, offset: int, limit: int) -> OffsetPage[KybSession]:
+        def page() -> OffsetPage[KycSession]:
+            rows = self._select(self.kyc_rows, params, kyb_dates=False)
+            return OffsetPage(
+                rows=tuple(rows[offset : offset + limit]),
+                total=len(rows),
+                has_more=offset + limit < len(rows),
+            )
+
+        return self._recall(("kyc", flt, offset, limit), fresh, page)
+
+    async def list_kyb(
+        self, flt: KybFilter, *, offset: int, limit: int, fresh: bool = False
+    ) -> OffsetPage[KybSession]:
         self._check()
         try:
             params = kyb_params(flt)
         except Exception:
             return OffsetPage(rows=(), total=0, has_more=False)
-        rows = self._select(self.kyb_rows, params, kyb_dates=True)
-        return OffsetPage(
-            rows=tuple(rows[offset : offset + limit]),
-            total=min(len(rows), 100) if len(rows) < 100 else None,
-            has_more=offset + limit < len(rows),
-        )
+
+        def page() -> OffsetPage[KybSession]:
+            rows = self._select(self.kyb_rows, params, kyb_dates=True)
+            return OffsetPage(
+                rows=tuple(rows[offset : offset + limit]),
+                total=min(len(rows), 100) if len(rows) < 100 else None,
+                has_more=offset + limit < len(rows),
+            )
+
+        return self._recall(("kyb", flt, offset, limit), fresh, page)
 
     async def get_kyc(self, session_id: str) -> KycSession | None:
         return next((r for r in self.kyc_rows if r.provider_session_id == session_id), None)

@@ -131,11 +131,13 @@ class LiveFeed(RuleBasedStateMachine):
         seed=st.integers(0, 10_000),
         sizes=st.tuples(st.integers(0, 90), st.integers(0, 30), st.integers(0, 90)),
         ties=st.sampled_from([0, 2, 5]),
+        cached=st.booleans(),
     )
-    def load(self, seed: int, sizes: tuple[int, int, int], ties: int) -> None:
+    def load(self, seed: int, sizes: tuple[int, int, int], ties: int, cached: bool) -> None:
         # Not `seed` itself: the dataset draws its Kayle ids from that, and ids must not repeat.
         self.rng = random.Random(f"changes-{seed}")
         self.didit, self.kayle = dataset(seed, *sizes, spread_hours=48, tie_every=ties)
+        self.didit.remembered = {} if cached else None
         self.service = SessionService(didit=self.didit, kayle=self.kayle, codec=CODEC)
 
     # -- the client ---------------------------------------------------------------
@@ -341,6 +343,14 @@ class LiveFeed(RuleBasedStateMachine):
             self.didit.kyb_rows = [new if r is old else r for r in self.didit.kyb_rows]
         elif isinstance(old, KayleSession) and isinstance(new, KayleSession):
             self.kayle.rows = [new if r is old else r for r in self.kayle.rows]
+
+    @precondition(lambda self: self.didit.remembered is not None)
+    @rule()
+    def cached_pages_expire(self) -> None:
+        """Remembered Didit pages age out, as the shared cache's TTL does."""
+        FIGURES.steps += 1
+        assert self.didit.remembered is not None
+        self.didit.remembered.clear()
 
     @rule(provider=st.sampled_from(["didit", "kayle", "both"]), down=st.booleans())
     def outage(self, provider: str, down: bool) -> None:

@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, settings
 from .live_model import FIGURES, LiveFeed
 
 LiveFeed.TestCase.settings = settings(
-    max_examples=80,
-    stateful_step_count=60,
+    max_examples=120,
+    stateful_step_count=80,
     deadline=None,
     derandomize=True,  # the same walks on every run; benchmarks/live_feed.py explores
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],

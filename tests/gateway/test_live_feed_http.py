@@ -303,3 +303,35 @@ def test_the_simulator_walks_met_outages_and_late_edges() -> None:
     assert TOTALS["walks"] >= 25 and TOTALS["pages"] > 100
     assert TOTALS["failed"] > 5 and TOTALS["late"] > 0, TOTALS
     print(f"\nlive feed over the simulators: {TOTALS}")  # noqa: T201
+
+
+async def test_pages_stay_full_while_sessions_arrive_through_the_cache() -> None:
+    """Sessions created between pages shift Didit's offsets while the shared cache still
+    holds pages from before: reads of different moments disagree, and the reader must
+    take one fresh view instead of reading the same cached pages round after round
+    (which gave short and then empty pages with `hasNextPage`)."""
+    sizes = {"kyc": 2000, "kyb": 300, "kayle": 1500}
+    async with open_harness(sizes, {"cache_enabled": True}) as harness:
+        expected = len(await rows(harness))
+        query = document("sessions")
+        after, counts = None, []
+        for _ in range(400):
+            body = (
+                await harness.gateway.post(
+                    "/graphql", json={"query": query, "variables": {"first": 20, "after": after}}
+                )
+            ).json()
+            assert "errors" not in body, body["errors"]
+            page = body["data"]["page"]
+            counts.append(len(page["edges"]))
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+            for workflow in (KYC_WORKFLOWS[0], KYB_WORKFLOWS[0]):
+                created = await harness.didit.post(
+                    "/v3/session/", json={"workflow_id": workflow.workflow_id}
+                )
+                assert created.status_code == 201, created.text
+            assert (await harness.kayle.post("/v1/sessions", json={})).status_code == 200
+    assert sum(counts) == expected
+    assert counts[:-1] == [20] * (len(counts) - 1), [(i, n) for i, n in enumerate(counts) if n < 20]

@@ -44,7 +44,8 @@ MIN_DENSITY = 1e-9
 # by millions of rows (two doubling searches and a bisection).
 MAX_LOCATE_READS = 64
 
-OffsetFetch = Callable[[int, int], Awaitable[OffsetPage[Session]]]
+# (offset, limit, fresh): `fresh` bypasses the shared cache.
+OffsetFetch = Callable[[int, int, bool], Awaitable[OffsetPage[Session]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,7 @@ class DiditReader(ReaderBase):
         self._last: Session | None = None
         self._windows: list[_Window] = []
         self._times: list[int] = []  # -created_at µs of every verified row, for the density
+        self._fresh = False  # set once reads disagreed; then the cache is bypassed
 
     @property
     def newest_us(self) -> int | None:
@@ -132,12 +134,14 @@ class DiditReader(ReaderBase):
         if self._anchor_us is not None:
             return await self._locate(self._anchor_us, self._hint, limit)
         if self._last is None:  # the top of the list: nothing to verify
-            return 0, await self._fetch(0, limit)
+            return 0, await self._fetch(0, limit, self._fresh)
         probe = self._next_offset - 1
-        page = await self._fetch(probe, limit + 1)
+        page = await self._fetch(probe, limit + 1, self._fresh)
         if page.rows and page.rows[0].provider_session_id == self._last.provider_session_id:
             return probe, page
-        # The list moved since the last read: find the last row's time again.
+        # The list moved since the last read, or cached reads of different moments
+        # disagree: find the last row's time again, in one fresh view of the list.
+        self._fresh = True
         last_us = micros(self._last.created_at)
         return await self._locate(last_us, self._offset_of(last_us), limit)
 
@@ -148,11 +152,12 @@ class DiditReader(ReaderBase):
         low, high, low_known = 0, None, False
         probe, distance = max(0, hint - 1), width
         for _ in range(MAX_LOCATE_READS):
-            page = await self._fetch(probe, width)
+            page = await self._fetch(probe, width, self._fresh)
             rows = page.rows
             newer = _newer_prefix(rows, time_us)
             if (probe == 0 or newer > 0) and (newer < len(rows) or not page.has_more):
                 return probe, page
+            self._fresh = True  # the hint was off: cached reads may be of other moments
             if newer == 0:  # the first row is already too old: the boundary is before it
                 high = probe
             else:  # every row is still too new: the boundary is after them

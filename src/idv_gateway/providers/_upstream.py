@@ -241,11 +241,17 @@ class Upstream:
         return ProviderTimeout(self.provider, "no answer before the request's deadline")
 
     async def cached(
-        self, key: Hashable, fetch: Callable[[], Awaitable[T]], ttl: Callable[[T], float]
+        self,
+        key: Hashable,
+        fetch: Callable[[], Awaitable[T]],
+        ttl: Callable[[T], float],
+        *,
+        fresh: bool = False,
     ) -> T:
-        """`fetch()` once per key across concurrent callers, then reuse it for `ttl(value)`."""
+        """`fetch()` once per key across concurrent callers, then reuse it for `ttl(value)`;
+        `fresh` skips a stored value (and stores the new one)."""
         if self._cache is None:
             return await fetch()
         return await self._cache.get_or_fetch(
-            (self.provider.value, self._fingerprint, key), fetch, ttl
+            (self.provider.value, self._fingerprint, key), fetch, ttl, fresh=fresh
         )

@@ -41,12 +41,14 @@ class CursorPage(Generic[T]):
 class DiditPort(Protocol):
     provider: Provider
 
+    # `fresh`: bypass the shared cache. A reader that found cached pages of different
+    # moments disagreeing about offsets needs one consistent view of the list.
     async def list_kyc(
-        self, flt: KycFilter, *, offset: int, limit: int
+        self, flt: KycFilter, *, offset: int, limit: int, fresh: bool = False
     ) -> OffsetPage[KycSession]: ...
 
     async def list_kyb(
-        self, flt: KybFilter, *, offset: int, limit: int
+        self, flt: KybFilter, *, offset: int, limit: int, fresh: bool = False
     ) -> OffsetPage[KybSession]: ...
 
     async def get_kyc(self, session_id: str) -> KycSession | None: ...

@@ -64,11 +64,11 @@ def build_reader(
     return DiditReader(source, _offset_fetch(didit, flt), flt.matches, state, newest_us=newest_us)
 
 
-def _offset_fetch(didit: DiditPort, flt: KycFilter | KybFilter) -> Callable[[int, int], Any]:
-    async def fetch(offset: int, limit: int) -> OffsetPage[Session]:
+def _offset_fetch(didit: DiditPort, flt: KycFilter | KybFilter) -> Callable[..., Any]:
+    async def fetch(offset: int, limit: int, fresh: bool) -> OffsetPage[Session]:
         if isinstance(flt, KycFilter):
-            return await didit.list_kyc(flt, offset=offset, limit=limit)
-        return await didit.list_kyb(flt, offset=offset, limit=limit)
+            return await didit.list_kyc(flt, offset=offset, limit=limit, fresh=fresh)
+        return await didit.list_kyb(flt, offset=offset, limit=limit, fresh=fresh)
 
     return fetch
 

@@ -156,7 +156,9 @@ class DiditProvider:
     def __init__(self, *, upstream: Upstream) -> None:
         self._upstream = upstream
 
-    async def _page(self, params: dict[str, str], *, offset: int, limit: int) -> ListEnvelope:
+    async def _page(
+        self, params: dict[str, str], *, offset: int, limit: int, fresh: bool = False
+    ) -> ListEnvelope:
         query = {**params, "limit": str(limit), "offset": str(offset)}
 
         async def fetch() -> ListEnvelope:
@@ -170,24 +172,28 @@ class DiditProvider:
                 ) from exc
 
         key = ("GET", LIST_PATH, tuple(sorted(query.items())))
-        return await self._upstream.cached(key, fetch, self._upstream.policy.list_ttl)
+        return await self._upstream.cached(key, fetch, self._upstream.policy.list_ttl, fresh=fresh)
 
-    async def list_kyc(self, flt: KycFilter, *, offset: int, limit: int) -> OffsetPage[KycSession]:
+    async def list_kyc(
+        self, flt: KycFilter, *, offset: int, limit: int, fresh: bool = False
+    ) -> OffsetPage[KycSession]:
         try:
             params = kyc_params(flt)
         except _NoMatch:
             return OffsetPage(rows=(), total=0, has_more=False)
-        envelope = await self._page(params, offset=offset, limit=limit)
+        envelope = await self._page(params, offset=offset, limit=limit, fresh=fresh)
         rows = tuple(kyc_to_domain(r) for r in envelope.results if not is_business(r))
         total = envelope.count if kyc_count_is_exact(flt) else None
         return OffsetPage(rows=rows, total=total, has_more=envelope.next is not None)
 
-    async def list_kyb(self, flt: KybFilter, *, offset: int, limit: int) -> OffsetPage[KybSession]:
+    async def list_kyb(
+        self, flt: KybFilter, *, offset: int, limit: int, fresh: bool = False
+    ) -> OffsetPage[KybSession]:
         try:
             params = kyb_params(flt)
         except _NoMatch:
             return OffsetPage(rows=(), total=0, has_more=False)
-        envelope = await self._page(params, offset=offset, limit=limit)
+        envelope = await self._page(params, offset=offset, limit=limit, fresh=fresh)
         rows = tuple(kyb_to_domain(r) for r in envelope.results if is_business(r))
         exact = envelope.count < KYB_COUNT_CAP and kyb_count_is_exact(flt)
         total = envelope.count if exact else None
