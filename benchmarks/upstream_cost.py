@@ -3,7 +3,11 @@
 Runs in-process (gateway and simulators over ASGI transports): the counts do not depend
 on timing, so one run is exact and repeatable for a seed.
 
-    python -m benchmarks.upstream_cost [--first 50] [--sizes 2000,300,1500 ...]
+    python -m benchmarks.upstream_cost [--first 50] [--sizes 2000,300,1500 ...] [--writes 3]
+
+`--writes N` creates N sessions at each provider's head (through their create endpoints,
+not counted) between every two pages: the feed's verification reads then show in the
+request figures.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from idv_gateway.config import Settings
 from idv_gateway.domain import Provider
 from idv_gateway.simulators import DEFAULT_DIDIT_API_KEY, DEFAULT_KAYLE_API_KEY
 from idv_gateway.simulators.didit import create_didit_app
+from idv_gateway.simulators.didit.catalog import KYB_WORKFLOWS, KYC_WORKFLOWS
 from idv_gateway.simulators.kayle import create_kayle_app
 
 QUERY = """query($first: Int, $after: String) {
@@ -28,7 +33,17 @@ QUERY = """query($first: Int, $after: String) {
     pageInfo { hasNextPage endCursor } edges { node { id } } } }"""
 
 
-async def measure(kyc: int, kyb: int, kayle: int, first: int, seed: int) -> dict[str, Any]:
+async def _write(didit: httpx.AsyncClient, kayle: httpx.AsyncClient, count: int) -> None:
+    for number in range(count):
+        workflow = (KYC_WORKFLOWS if number % 2 == 0 else KYB_WORKFLOWS)[0]
+        created = await didit.post("/v3/session/", json={"workflow_id": workflow.workflow_id})
+        assert created.status_code == 201, created.text
+        assert (await kayle.post("/v1/sessions", json={})).status_code == 200
+
+
+async def measure(
+    kyc: int, kyb: int, kayle: int, first: int, seed: int, writes: int = 0
+) -> dict[str, Any]:
     didit_app = create_didit_app(seed=seed, sessions=kyc, business_sessions=kyb)
     kayle_app = create_kayle_app(seed=seed, sessions=kayle)
     settings = Settings(
@@ -36,7 +51,7 @@ async def measure(kyc: int, kyb: int, kayle: int, first: int, seed: int) -> dict
         didit_api_key=SecretStr(DEFAULT_DIDIT_API_KEY),
         kayle_base_url="http://kayle.bench",
         kayle_api_key=SecretStr(DEFAULT_KAYLE_API_KEY),
-        cursor_secret=SecretStr("bench"),
+        cursor_secret=SecretStr("benchmark-cursor-secret-benchmark-cursor"),
     )
     app = create_app(
         settings,
@@ -52,6 +67,16 @@ async def measure(kyc: int, kyb: int, kayle: int, first: int, seed: int) -> dict
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway"
         ) as client,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=didit_app),
+            base_url="http://didit.bench",
+            headers={"x-api-key": DEFAULT_DIDIT_API_KEY},
+        ) as didit,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=kayle_app),
+            base_url="http://kayle.bench",
+            headers={"authorization": f"Bearer {DEFAULT_KAYLE_API_KEY}"},
+        ) as kayle_client,
     ):
         after = None
         while True:
@@ -68,8 +93,10 @@ async def measure(kyc: int, kyb: int, kayle: int, first: int, seed: int) -> dict
             if not page["pageInfo"]["hasNextPage"]:
                 break
             after = page["pageInfo"]["endCursor"]
+            if writes:
+                await _write(didit, kayle_client, writes)
     stats = [didit_app.state.ops.stats(), kayle_app.state.ops.stats()]
-    requests = sum(s["total"] for s in stats)
+    requests = sum(s["total"] for s in stats) - _create_calls(stats)
     rows = sum(sum(s["rows"].values()) for s in stats)
     return {
         "sizes": (kyc, kyb, kayle),
@@ -79,6 +106,11 @@ async def measure(kyc: int, kyb: int, kayle: int, first: int, seed: int) -> dict
         "requests_per_page": requests / pages,
         "rows_per_row": rows / max(returned, 1),
     }
+
+
+def _create_calls(stats: list[dict[str, Any]]) -> int:
+    """The benchmark's own writes, which are not the gateway's cost."""
+    return sum(n for s in stats for route, n in s["requests"].items() if route.startswith("POST "))
 
 
 def main() -> None:
@@ -91,19 +123,24 @@ def main() -> None:
         help="KYC,KYB,Kayle session counts",
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--writes", type=int, nargs="+", default=[0], help="sessions created per provider per page"
+    )
     args = parser.parse_args()
     print(
-        "| KYC / KYB / Kayle sessions | first | pages | requests per page | rows fetched per row |"
+        "| KYC / KYB / Kayle sessions | first | writes per page | pages "
+        "| requests per page | rows fetched per row |"
     )
-    print("|---|--:|--:|--:|--:|")
+    print("|---|--:|--:|--:|--:|--:|")
     for sizes in args.sizes:
         kyc, kyb, kayle = (int(n) for n in sizes.split(","))
         for first in args.first:
-            r = asyncio.run(measure(kyc, kyb, kayle, first, args.seed))
-            print(
-                f"| {kyc:,} / {kyb:,} / {kayle:,} | {first} | {r['pages']} "
-                f"| {r['requests_per_page']:.2f} | {r['rows_per_row']:.2f} |"
-            )
+            for writes in args.writes:
+                r = asyncio.run(measure(kyc, kyb, kayle, first, args.seed, writes))
+                print(
+                    f"| {kyc:,} / {kyb:,} / {kayle:,} | {first} | {writes} | {r['pages']} "
+                    f"| {r['requests_per_page']:.2f} | {r['rows_per_row']:.2f} |"
+                )
 
 
 if __name__ == "__main__":
