@@ -75,7 +75,7 @@ def _json(value: Any) -> str:
 
 @pytest.mark.parametrize(
     ("name", "examples"),
-    [("schema", 1200), ("garbage", 500), ("envelopes", 300)],
+    [("schema", 3000), ("garbage", 1000), ("envelopes", 600)],
 )
 def test_the_corpus_never_yields_a_5xx_or_an_unmasked_error(name: str, examples: int) -> None:
     with _gateway() as (check, pools):

@@ -65,6 +65,52 @@ CASES: list[tuple[str, str, dict[str, Any], int]] = [
     ("deep JSON body", "POST", {"content": DEEP_BODY, "headers": JSON}, 400),
     ("deep GET variables", "GET", {"params": {"query": QUERY, "variables": DEEP}}, 400),
     ("PUT", "PUT", {"json": {"query": QUERY}}, 405),
+    # Each of these used to reach a parser that raised (a 500) or an encoder (INTERNAL).
+    ("bad UTF-8 in a string", "POST", {"content": b'{"query": "{ a }\xff"}', "headers": JSON}, 400),
+    (
+        "a 5,000-digit number",
+        "POST",
+        {
+            "content": b'{"query": "{ a }", "variables": {"n": ' + b"9" * 5000 + b"}}",
+            "headers": JSON,
+        },
+        400,
+    ),
+    (
+        "an unpaired surrogate",
+        "POST",
+        {"content": b'{"query": "{ a }", "variables": {"s": "\\ud800"}}', "headers": JSON},
+        400,
+    ),
+    (
+        "nested 900 levels",
+        "POST",
+        {
+            "content": (
+                '{"query": "{ a }", "variables": {"a": ' + "[" * 900 + "]" * 900 + "}}"
+            ).encode(),
+            "headers": JSON,
+        },
+        400,
+    ),
+    (
+        "nested 100 levels",
+        "POST",
+        {
+            "content": (
+                '{"query": "{ a }", "variables": {"a": ' + "[" * 100 + "]" * 100 + "}}"
+            ).encode(),
+            "headers": JSON,
+        },
+        400,
+    ),
+    (
+        "GET variables with a surrogate",
+        "GET",
+        {"params": {"query": QUERY, "variables": '{"s": "\\udfff"}'}},
+        400,
+    ),
+    ("GET with bad percent-encoding", "GET", {"url": "/graphql?query=%ff%fe"}, 400),
 ]
 
 
@@ -73,9 +119,15 @@ async def test_malformed_requests_are_4xx(
     case: str, method: str, sent: dict[str, Any], status: int
 ) -> None:
     async with local_harness() as harness:
-        response = await harness.gateway.request(method, "/graphql", **sent)
+        url = sent.pop("url", "/graphql")
+        response = await harness.gateway.request(method, url, **sent)
         assert response.status_code == status, response.text
         assert (await upstream_requests(harness)) == {"DIDIT": 0, "KAYLE": 0}
+    # Whatever was wrong, the answer is a GraphQL-shaped JSON error that says what.
+    if status != 405:
+        [error] = response.json()["errors"]
+        assert error["message"] and "Traceback" not in error["message"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 async def test_a_chunked_body_over_the_limit_is_413() -> None:

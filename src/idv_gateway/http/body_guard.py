@@ -2,15 +2,19 @@
 
 Runs before anything parses a request. A body over `max_bytes` is refused with 413, from
 `Content-Length` when it is declared (nothing is read) or as soon as a chunked body goes
-over; a query string over the same bound gets 414. A JSON body to `/graphql` that is
-neither an object (one request) nor an array (a batch, which the GraphQL layer refuses
-with 400) gets 400 instead of reaching a parser that expects one of them, and so does
-JSON nested too deeply for Python's parser (a body, or GET's `variables`/`extensions`).
+over; a query string over the same bound gets 414. A JSON body to `/graphql` (and GET's
+`variables`/`extensions`) must be UTF-8 JSON that Python can hold: not nested past the
+parser's recursion limit, no number over 4,300 digits, no unpaired surrogate escape
+(`"\ud800"` parses but can never be encoded again), one object rather than a batch.
+Anything else gets a 400 that says which rule it broke, before a parser that would
+raise on it sees it. Every 4xx the GraphQL layer itself answers in plain text is
+rewritten as a JSON `errors` body, so a client always gets the same shape.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -19,9 +23,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 __all__ = ["BodyGuard"]
 
 _GRAPHQL_PATH = "/graphql"
-# Python's JSON parser recurses once per level and fails near 1,000 levels; JSON with
-# fewer brackets than this cannot get there, so only such bodies are checked.
-_BRACKETS_CHECKED = 512
+# Arrays and objects inside one request; GraphQL inputs of this API nest a few levels.
+MAX_JSON_DEPTH = 64
 
 
 class BodyGuard:
@@ -37,8 +40,9 @@ class BodyGuard:
         if len(query_string) > self.max_bytes:
             await _refuse(send, 414, f"the query string exceeds {self.max_bytes:,} bytes")
             return
-        if _too_deep_query(query_string):
-            await _refuse(send, 400, _TOO_DEEP)
+        problem = _query_problem(query_string)
+        if problem is not None:
+            await _refuse(send, 400, problem)
             return
         headers = {k.lower(): v for k, v in scope.get("headers", [])}
         declared = headers.get(b"content-length")
@@ -54,12 +58,12 @@ class BodyGuard:
             await self._too_large(send)
             return
         if _graphql_json(scope, headers):
-            if not _object_or_array(body):
-                await _refuse(send, 400, "the body must be a JSON object: one GraphQL request")
+            problem = _body_problem(body)
+            if problem is not None:
+                await _refuse(send, 400, problem)
                 return
-            if _too_deep(body):
-                await _refuse(send, 400, _TOO_DEEP)
-                return
+        if _is_graphql(scope):
+            send = _json_errors(send)
         await self.app(scope, _replay(body, receive), send)
 
     async def _read(self, receive: Receive) -> bytes | None:
@@ -88,52 +92,131 @@ class BodyGuard:
         )
 
 
-def _graphql_json(scope: Scope, headers: dict[bytes, bytes]) -> bool:
+def _is_graphql(scope: Scope) -> bool:
     path: str = scope.get("path", "")
+    return path.rstrip("/") == _GRAPHQL_PATH
+
+
+def _graphql_json(scope: Scope, headers: dict[bytes, bytes]) -> bool:
     content_type = headers.get(b"content-type", b"").decode("latin-1").lower()
     return (
-        scope.get("method") == "POST"
-        and path.rstrip("/") == _GRAPHQL_PATH
-        and "application/json" in content_type
+        scope.get("method") == "POST" and _is_graphql(scope) and "application/json" in content_type
     )
-
-
-def _object_or_array(body: bytes) -> bool:
-    """False for JSON that is a string, number, boolean or null; invalid JSON passes (400s)."""
-    start = body.lstrip()[:1]
-    if start in (b"{", b"[") or not start:
-        return True
-    try:
-        json.loads(body)
-    except ValueError:  # not JSON at all: the GraphQL layer says so
-        return True
-    return False
 
 
 _TOO_DEEP = "the JSON is nested too deeply"
 
 
-def _too_deep(text: bytes) -> bool:
-    """JSON that parses only past Python's recursion limit (invalid JSON passes: 400s)."""
-    if text.count(b"[") + text.count(b"{") < _BRACKETS_CHECKED:
-        return False
+def _body_problem(body: bytes) -> str | None:
+    """What makes a `/graphql` JSON body unusable, or None (an empty body: the GraphQL
+    layer says a query is missing)."""
+    if not body.strip():
+        return None
+    problem, value = _json_problem(body, "the body")
+    if problem is not None:
+        return problem
+    if isinstance(value, list):
+        return "batched requests (a JSON array) are not supported; send one request per POST"
+    if not isinstance(value, dict):
+        return "the body must be a JSON object: one GraphQL request"
+    return None
+
+
+def _json_problem(raw: bytes, what: str) -> tuple[str | None, Any]:
     try:
-        json.loads(text)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"{what} is not valid UTF-8 (byte {exc.start})", None
+    try:
+        value = json.loads(text)
     except RecursionError:
-        return True
-    except ValueError:
-        return False
-    return False
+        return _TOO_DEEP, None
+    except ValueError as exc:
+        if "digits" in str(exc):  # int() refuses over sys.get_int_max_str_digits()
+            return f"{what} holds a number with too many digits", None
+        detail = (
+            f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+            if isinstance(exc, json.JSONDecodeError)
+            else "it does not parse"
+        )
+        return f"{what} is not valid JSON: {detail}", None
+    return _shape_problem(value, what), value
 
 
-def _too_deep_query(query_string: bytes) -> bool:
-    """GET's JSON parameters, checked like a body."""
+def _shape_problem(value: Any, what: str) -> str | None:
+    """Nesting past MAX_JSON_DEPTH, or a string no encoder can write back.
+
+    Iterative, so that nesting the parser accepted cannot overflow the stack here; the
+    GraphQL layer and the response encoder recurse, so the bound sits far below
+    Python's own limit."""
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii() and _SURROGATE.search(item):
+                return (
+                    f"{what} holds a string with an unpaired surrogate escape (such as "
+                    "\\ud800), which is not valid Unicode"
+                )
+        elif isinstance(item, dict | list):
+            if depth >= MAX_JSON_DEPTH:
+                return f"{_TOO_DEEP}: at most {MAX_JSON_DEPTH} levels"
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _query_problem(query_string: bytes) -> str | None:
+    """GET's JSON parameters, checked like a body; the query string must be UTF-8."""
     if not query_string:
-        return False
-    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
-    return any(
-        _too_deep(value.encode()) for name, value in pairs if name in ("variables", "extensions")
-    )
+        return None
+    try:
+        pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        return "the query string is not valid UTF-8 once percent-decoded"
+    for name, value in pairs:
+        if _SURROGATE.search(name) or _SURROGATE.search(value):
+            return "the query string holds an unpaired surrogate"
+        if name in ("variables", "extensions") and value:
+            problem, _ = _json_problem(value.encode(), f"`{name}`")
+            if problem is not None and not problem.startswith(f"`{name}` is not valid JSON"):
+                return problem  # plain syntax errors: the GraphQL layer says which
+    return None
+
+
+def _json_errors(send: Send) -> Send:
+    """Rewrites a plain-text 4xx from the GraphQL layer as a JSON `errors` body."""
+    start: Message | None = None
+    chunks: list[bytes] = []
+
+    async def wrapped(message: Message) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start":
+            headers = {k.lower(): v for k, v in message.get("headers", [])}
+            content_type = headers.get(b"content-type", b"")
+            if 400 <= message["status"] < 500 and content_type.startswith(b"text/plain"):
+                start = message
+                return
+            await send(message)
+            return
+        if start is None or message["type"] != "http.response.body":
+            await send(message)
+            return
+        chunks.append(bytes(message.get("body", b"")))
+        if message.get("more_body", False):
+            return
+        text = b"".join(chunks).decode("utf-8", errors="replace").strip()
+        kept = [
+            (k, v)
+            for k, v in start.get("headers", [])
+            if k.lower() not in (b"content-type", b"content-length")
+        ]
+        await _refuse(send, start["status"], text or "the request was refused", headers=kept)
+
+    return wrapped
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -149,7 +232,14 @@ def _replay(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def _refuse(send: Send, status: int, message: str, **extensions: Any) -> None:
+async def _refuse(
+    send: Send,
+    status: int,
+    message: str,
+    *,
+    headers: list[tuple[bytes, bytes]] | None = None,
+    **extensions: Any,
+) -> None:
     payload = {
         "errors": [
             {
@@ -164,6 +254,7 @@ async def _refuse(send: Send, status: int, message: str, **extensions: Any) -> N
             "type": "http.response.start",
             "status": status,
             "headers": [
+                *(headers or []),
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
             ],
