@@ -147,3 +147,31 @@ async def test_sources_of_the_wrong_type_are_a_validation_error(
     assert body["errors"], body
     assert all(e["extensions"]["code"] != "INTERNAL" for e in body["errors"]), body
     assert "sources" in body["errors"][0]["message"]
+
+
+UUID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+
+
+@pytest.mark.parametrize("value", [UUID + "\n", UUID + "\r\n", " " + UUID, UUID.upper() + "\n"])
+async def test_ids_must_match_whole(harness: Harness, value: str) -> None:
+    """`$` lets a trailing newline through: the patterns match the whole value."""
+    body = await harness.query(KYC, {"first": 5, "filter": {"diditInternalId": value}})
+    error = _only_error(body)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "must be a UUID" in error["message"]
+
+
+@pytest.mark.parametrize("field", ["vendorData", "search"])
+async def test_filter_text_is_bounded(harness: Harness, field: str) -> None:
+    body = await harness.query(KYC, {"first": 5, "filter": {field: "x" * 100_000}})
+    error = _only_error(body)
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "100,000 characters; at most 256" in error["message"]
+    assert len(error["message"]) < 200  # the value itself is not echoed
+
+
+async def test_a_huge_id_is_not_echoed_in_full(harness: Harness) -> None:
+    body = await harness.query("query($id: ID!) { node(id: $id) { id } }", {"id": "A" * 50_000})
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert len(error["message"]) < 200

@@ -25,7 +25,9 @@ from idv_gateway.schema.enums import (
 
 __all__ = ["KayleSessionFilter", "KybSessionFilter", "KycSessionFilter", "SessionFilterInput"]
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
+)
 _field = strawberry.field
 
 
@@ -52,16 +54,35 @@ def _statuses(values: list[domain.SessionStatus] | None) -> tuple[domain.Session
     return tuple(dict.fromkeys(values))
 
 
+# Longest filter text: far above any real name, id or vendor value, far below what makes
+# an upstream URL too long for the HTTP client.
+MAX_TEXT_LENGTH = 256
+
+
+def shown(value: str) -> str:
+    """A value echoed in an error message, cut short: messages stay small."""
+    return repr(value) if len(value) <= 60 else repr(value[:57]) + "…"
+
+
+def _bounded(value: str, name: str) -> str:
+    if len(value) > MAX_TEXT_LENGTH:
+        raise BadUserInput(
+            f"`{name}` is {len(value):,} characters; at most {MAX_TEXT_LENGTH} are allowed",
+            argument=f"filter.{name}",
+        )
+    return value
+
+
 def _items(values: Iterable[str] | None, name: str) -> tuple[str, ...]:
     if values is None:
         return ()
-    items = tuple(v.strip() for v in values)
+    items = tuple(_bounded(v, name).strip() for v in values)
     if not items:
         raise BadUserInput(f"`{name}` is an empty list; omit it instead", argument=f"filter.{name}")
     for item in items:
         if not item or "," in item:
             raise BadUserInput(
-                f"`{name}` items must be non-empty and contain no comma, got {item!r}",
+                f"`{name}` items must be non-empty and contain no comma, got {shown(item)}",
                 argument=f"filter.{name}",
             )
     return items
@@ -69,7 +90,9 @@ def _items(values: Iterable[str] | None, name: str) -> tuple[str, ...]:
 
 def _uuid(value: str | None, name: str) -> str | None:
     if value is not None and not _UUID.match(value):
-        raise BadUserInput(f"`{name}` must be a UUID, got {value!r}", argument=f"filter.{name}")
+        raise BadUserInput(
+            f"`{name}` must be a UUID, got {shown(value)}", argument=f"filter.{name}"
+        )
     return value
 
 
@@ -90,7 +113,7 @@ def _document_names(values: list[str] | None) -> tuple[str, ...]:
 
 
 def _text(value: str | None, name: str) -> str | None:
-    if value is not None and not value.strip():
+    if value is not None and not _bounded(value, name).strip():
         raise BadUserInput(f"`{name}` is empty; omit it instead", argument=f"filter.{name}")
     return value
 

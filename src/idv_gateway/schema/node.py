@@ -13,6 +13,7 @@ from idv_gateway.domain import SessionSource as DomainSource
 from idv_gateway.errors import BadUserInput, GatewayError
 from idv_gateway.schema.context import Info
 from idv_gateway.schema.enums import Provider, SessionSource, SessionStatus
+from idv_gateway.schema.inputs import shown
 
 __all__ = ["TYPE_NAMES", "Node", "Session", "decode_global_id", "encode_global_id"]
 
@@ -37,9 +38,11 @@ def decode_global_id(global_id: str) -> tuple[DomainSource, str]:
             base64.b64decode(global_id, validate=True).decode().partition(":")
         )
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise BadUserInput(f"{global_id!r} is not a global id of this API", argument="id") from None
+        raise BadUserInput(
+            f"{shown(global_id)} is not a global id of this API", argument="id"
+        ) from None
     if type_name not in _SOURCES or not provider_id:
-        raise BadUserInput(f"{global_id!r} is not a global id of this API", argument="id")
+        raise BadUserInput(f"{shown(global_id)} is not a global id of this API", argument="id")
     return _SOURCES[type_name], provider_id
 
 

@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
 __all__ = ["fetch_decision", "to_domain"]
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
+)
 _KYB_ONLY = ("registry_checks", "document_verifications", "key_people_checks")
 D = TypeVar("D", bound="DataclassInstance")
 M = TypeVar("M", bound=w.Wire)

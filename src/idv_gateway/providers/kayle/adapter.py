@@ -20,7 +20,7 @@ from idv_gateway.providers.kayle._wire import ListEnvelope, SessionEnvelope, to_
 
 __all__ = ["KayleProvider", "kayle_status_param"]
 
-_SESSION_ID = re.compile(r"^vs_[A-Za-z0-9]{64}$")
+_SESSION_ID = re.compile(r"^vs_[A-Za-z0-9]{64}\Z")
 # Kayle statuses that can hold sessions of each unified status.
 _UPSTREAM: dict[SessionStatus, tuple[str, ...]] = {
     SessionStatus.NOT_STARTED: ("created",),
