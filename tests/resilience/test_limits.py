@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from graphql import parse
 
-from idv_gateway.schema.limits import measure
+from idv_gateway.schema.limits import measure, shape_problem
 from tests.resilience.conftest import local_harness, upstream_requests
 
 DETAILS = """edges { node { id
@@ -21,6 +21,17 @@ def _cost(document: str, variables: dict[str, Any] | None = None) -> int:
     cost = measure(parse(document), None, variables)
     assert cost is not None
     return cost.total
+
+
+def test_the_shape_check_counts_fields_with_fragments_expanded() -> None:
+    fields = "{ " + " ".join(f"f{i}" for i in range(1001)) + " }"
+    problem = shape_problem(parse(fields))
+    assert problem is not None and problem.extensions()["maxFields"] == 1000
+    assert shape_problem(parse("{ " + " ".join(f"f{i}" for i in range(1000)) + " }")) is None
+    spread = "{ ...A ...A } fragment A on Query { " + " ".join(f"f{i}" for i in range(501)) + " }"
+    assert shape_problem(parse(spread)) is not None  # each spread counts
+    cycle = "{ ...A } fragment A on Query { x ...B } fragment B on Query { y ...A }"
+    assert shape_problem(parse(cycle)) is None  # a cycle is validation's to report
 
 
 @pytest.mark.parametrize(
@@ -53,6 +64,9 @@ def _cost(document: str, variables: dict[str, Any] | None = None) -> int:
             5 + 5,  # one decision per row, however many fragments ask for it
         ),
         ("{ __schema { types { name fields { name } } } }", None, 0),
+        # graphql-core coerces an integral float to the Int it executes with.
+        ("query ($n: Int) { kycSessions(first: $n) { edges { cursor } } }", {"n": 50.0}, 50),
+        ("query ($n: Int) { sessions(first: $n) { edges { cursor } } }", {"n": 100.0}, 300),
     ],
 )
 def test_the_cost_of_an_operation(
@@ -104,13 +118,38 @@ DEEP = "{ kycSessions(first: 1) { edges { node { additionalDetails { liveness { 
             "{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }",
             {},
         ),
+        # Aliases inside introspection count like any others; one schema dump per request.
+        (
+            {},
+            "{ __schema { types { " + " ".join(f"n{i}: name" for i in range(31)) + " } } }",
+            {"aliases": 31},
+        ),
+        ({}, "{ a: __schema { queryType { name } } b: __schema { queryType { name } } }", {}),
+        (
+            {"query_cost_budget": 50},
+            "query ($n: Int) { sessions(first: $n) { totalCount } }",
+            {"cost": 300},
+        ),
+        # Refused before validation, whose overlap rule is quadratic in repeated fields.
+        ({}, "{" + " sessions(first: 1) { totalCount }" * 250 + " }", {"maxRepeats": 20}),
+        ({}, "{" + " ... on Query { __typename }" * 30 + " }", {"maxRepeats": 20}),
+        (
+            {},
+            "{ ...F9 } "
+            + " ".join(
+                f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, 10)
+            )
+            + " fragment F0 on Query { a: __typename b: __typename }",
+            {},  # 1,024 expanded fields, refused as repeats before the field count
+        ),
     ],
 )
 async def test_every_limit_answers_query_too_complex_before_any_upstream_call(
     overrides: dict[str, Any], document: str, extensions: dict[str, Any]
 ) -> None:
     async with local_harness(**overrides) as harness:
-        body = await harness.query(document)
+        variables = {"n": 100.0} if "$n" in document else None
+        body = await harness.query(document, variables)
         assert body["data"] is None
         [error] = body["errors"]
         assert error["extensions"]["code"] == "QUERY_TOO_COMPLEX"

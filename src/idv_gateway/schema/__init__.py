@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, Literal
 
 import strawberry
@@ -30,9 +31,25 @@ class _Schema(strawberry.federation.Schema):
         del errors, execution_context
 
 
+class _ValidationCache(ValidationCache):
+    """Skips validation a limit already refused (the stock one would run it anyway)."""
+
+    def on_validate(self) -> Iterator[None]:
+        if self.execution_context.pre_execution_errors is None:
+            yield from super().on_validate()
+        else:
+            yield
+
+
 def build_schema(metrics: Metrics | None = None) -> strawberry.Schema:
     """`metrics`: count and time every operation (the served schema passes its app's)."""
-    extensions: list[Any] = [ParserCache, ValidationCache, QueryLimits]
+    # QueryLimits first: its shape check must run before validation, cached or not. The
+    # caches hold at most 64 documents each (a document is at most MAX_QUERY_TOKENS).
+    extensions: list[Any] = [
+        QueryLimits,
+        lambda: ParserCache(maxsize=64),
+        lambda: _ValidationCache(maxsize=64),
+    ]
     if metrics is not None:
         extensions.append(lambda: OperationObserver(metrics=metrics))
     return _Schema(

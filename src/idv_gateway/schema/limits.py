@@ -7,9 +7,11 @@ connection × the sources it fans out to (`sessions`: 3 unless `filter.sources` 
 it; `kycSessions`, `kybSessions`, `kayleSessions`: 1), + one per row for each detail
 field (`decision`: one call per session), + one per id for `node`, `nodes` and
 federation's `_entities`. Fields that appear several times (fragments) count once, as
-they execute once. Introspection costs nothing and does not count towards depth (tools
-ask for `ofType` nine levels deep); graphql-core's `MaxIntrospectionDepthRule` already
-refuses introspection that nests `fields`/`interfaces`/`possibleTypes` without end.
+they execute once; `first` is read as graphql-core will coerce it (`5.0` is 5).
+Introspection costs nothing and does not count towards depth (tools ask for `ofType`
+nine levels deep); graphql-core's `MaxIntrospectionDepthRule` already refuses
+introspection that nests `fields`/`interfaces`/`possibleTypes` without end. Aliases
+inside it count like any other, and `__schema` may appear once per operation.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
+    OperationDefinitionNode,
     SelectionSetNode,
     get_operation_ast,
     value_from_ast_untyped,
@@ -53,6 +56,11 @@ _LOOKUPS = {"node": "id", "nodes": "ids", "_entities": "representations"}
 _DETAILS = frozenset({"decision"})
 _SOURCES = frozenset(source.name for source in SessionSource)
 _SHOWN = 6  # cost items named in an error message
+MAX_SCHEMA_DUMPS = 1  # `__schema` per operation: tools ask once; aliases would multiply it
+# Checked before validation, whose overlapping-fields rule is quadratic in the fields
+# sharing a response key: 250 copies of one field took 0.37 s of CPU to validate.
+MAX_REPEATS = 20  # selections of one response key in one selection set, fragments expanded
+MAX_EXPANDED_FIELDS = 1_000  # field selections once every fragment spread is expanded
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +87,56 @@ class Cost:
     total: int = 0
     depth: int = 0
     aliases: int = 0
+    introspection: int = 0  # `__schema` fields: each one dumps the whole schema
     items: list[str] = field(default_factory=list)
 
     def add(self, amount: int, label: str) -> None:
         self.total += amount
         self.items.append(f"{label} = {amount:,}")
+
+
+def shape_problem(document: DocumentNode) -> QueryTooComplex | None:
+    """A document validation would spend too long on (see MAX_REPEATS), or None."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    budget = MAX_EXPANDED_FIELDS
+    pending: list[tuple[SelectionSetNode, frozenset[str]]] = [
+        (d.selection_set, frozenset())
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+    ]
+    while pending:
+        counts: dict[str, int] = {}
+        stack = [pending.pop()]
+        while stack:
+            selection_set, active = stack.pop()
+            for selection in selection_set.selections:
+                if isinstance(selection, FieldNode):
+                    budget -= 1
+                    if budget < 0:
+                        return QueryTooComplex(
+                            f"the operation selects more than {MAX_EXPANDED_FIELDS:,} fields "
+                            "once its fragments are expanded",
+                            maxFields=MAX_EXPANDED_FIELDS,
+                        )
+                    key = (selection.alias or selection.name).value
+                    counts[key] = counts.get(key, 0) + 1
+                    if counts[key] > MAX_REPEATS:
+                        return QueryTooComplex(
+                            f"`{key}` is selected more than {MAX_REPEATS} times in one selection "
+                            "set (fragments included); select it once",
+                            maxRepeats=MAX_REPEATS,
+                        )
+                    if selection.selection_set is not None:
+                        pending.append((selection.selection_set, active))
+                elif isinstance(selection, InlineFragmentNode):
+                    stack.append((selection.selection_set, active))
+                elif isinstance(selection, FragmentSpreadNode):
+                    name = selection.name.value
+                    if name in fragments and name not in active:  # cycles: validation says so
+                        stack.append((fragments[name].selection_set, active | {name}))
+    return None
 
 
 def measure(
@@ -127,7 +180,12 @@ class _Walker:
         for key, nodes in self._merge(sets).items():
             name = nodes[0].name.value
             if name.startswith("__"):
-                continue  # introspection: no upstream cost; graphql-core bounds its depth
+                # Introspection: no upstream cost and no depth (graphql-core bounds it),
+                # but its aliases count, and each schema dump is charged.
+                cost.introspection += name == "__schema"
+                subsets = [n.selection_set for n in nodes if n.selection_set is not None]
+                self.walk(subsets, rows=0, prefix=prefix or "", cost=cost)
+                continue
             shown = name if key == name else f"{key}: {name}"
             children = rows
             if prefix is None and name in _CONNECTIONS:
@@ -180,6 +238,8 @@ class _Walker:
 
     def _first(self, node: FieldNode) -> int:
         first = self._argument(node, "first")
+        if isinstance(first, float) and first.is_integer():
+            first = int(first)  # graphql-core coerces 5.0 to the Int 5, so it costs 5
         if not isinstance(first, int) or isinstance(first, bool):
             return DEFAULT_FIRST  # absent, or invalid: execution rejects it before any call
         return max(0, min(first, MAX_PAGE_SIZE))  # out of range: BAD_USER_INPUT, no call
@@ -233,6 +293,11 @@ def check(limits: Limits, cost: Cost) -> None:
             aliases=cost.aliases,
             maxAliases=limits.max_aliases,
         )
+    if cost.introspection > MAX_SCHEMA_DUMPS:
+        raise QueryTooComplex(
+            f"the operation asks for `__schema` {cost.introspection} times; once is enough",
+            introspection=cost.introspection,
+        )
     if cost.total > limits.cost_budget:
         raise QueryTooComplex(
             _message(cost, limits.cost_budget), cost=cost.total, budget=limits.cost_budget
@@ -258,6 +323,17 @@ class QueryLimits(SchemaExtension):
         context.parse_options["max_tokens"] = limits.max_tokens
         if not limits.introspection:
             context.validation_rules = (*context.validation_rules, NoSchemaIntrospectionCustomRule)
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is not None and context.pre_execution_errors is None:
+            problem = shape_problem(context.graphql_document)
+            if problem is not None:
+                # Set before validation runs, so Strawberry skips it (and the cache).
+                context.pre_execution_errors = [
+                    GraphQLError(problem.message, extensions=problem.extensions())
+                ]
         yield
 
     def on_execute(self) -> Iterator[None]:
