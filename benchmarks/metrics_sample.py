@@ -34,7 +34,7 @@ async def scrape() -> str:
         didit_api_key=SecretStr(DEFAULT_DIDIT_API_KEY),
         kayle_base_url="http://kayle.sample",
         kayle_api_key=SecretStr(DEFAULT_KAYLE_API_KEY),
-        cursor_secret=SecretStr("sample"),
+        cursor_secret=SecretStr("metrics-sample-cursor-secret-metrics"),
     )
     app = create_app(
         settings,

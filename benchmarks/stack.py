@@ -87,7 +87,7 @@ def start_gateway(
         "IDV_GATEWAY_DIDIT_API_KEY": DIDIT_KEY,
         "IDV_GATEWAY_KAYLE_BASE_URL": stack.kayle_url,
         "IDV_GATEWAY_KAYLE_API_KEY": KAYLE_KEY,
-        "IDV_GATEWAY_CURSOR_SECRET": "benchmark-cursor-secret",
+        "IDV_GATEWAY_CURSOR_SECRET": "benchmark-cursor-secret-benchmark-cursor",
         "IDV_GATEWAY_CACHE_ENABLED": "true" if cache else "false",
     }
     args = [*CLI, "serve", "--port", str(port), "--workers", str(workers)]

@@ -29,7 +29,7 @@ def gateway_settings(**overrides: Any) -> Settings:
         "didit_api_key": SecretStr(DEFAULT_DIDIT_API_KEY),
         "kayle_base_url": KAYLE_URL,
         "kayle_api_key": SecretStr(DEFAULT_KAYLE_API_KEY),
-        "cursor_secret": SecretStr("test-cursor-secret"),
+        "cursor_secret": SecretStr("test-cursor-secret-test-cursor-secret"),
     }
     values.update(overrides)
     return Settings(**values)

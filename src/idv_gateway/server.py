@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import uvicorn
+from pydantic import ValidationError
 
 from idv_gateway.config import get_settings
 from idv_gateway.observability.logs import logging_config
@@ -14,7 +15,14 @@ __all__ = ["serve"]
 
 
 def serve(*, host: str, port: int, workers: int) -> int:
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = "IDV_GATEWAY_" + "_".join(str(part) for part in error["loc"]).upper()
+            # The message only: pydantic's own text would echo the (secret) input.
+            print(f"idv-gateway: {name}: {error['msg']}", file=sys.stderr)
+        return 2
     if settings.demo_mode:
         print(
             "*** idv-gateway EMBEDDED DEMO ***\n"

@@ -16,7 +16,9 @@ from idv_gateway.observability.metrics import Metrics
 __all__ = ["REQUEST_ID_HEADER", "RequestObserver"]
 
 REQUEST_ID_HEADER = "x-request-id"
-_CLIENT_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+_CLIENT_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")  # fullmatch: no trailing newline
+# Metric labels and log fields take these methods as they are, any other as "OTHER".
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 _ROUTES = frozenset({"/graphql", "/healthz", "/readyz", "/metrics"})
 access_log = logging.getLogger("idv_gateway.access")
 
@@ -49,14 +51,15 @@ class RequestObserver:
             seconds = time.perf_counter() - started
             path = scope["path"]
             route = path if path in _ROUTES else "other"
-            self.metrics.http_requests.labels(scope["method"], route, str(status)).inc()
+            method = scope["method"] if scope["method"] in _METHODS else "OTHER"
+            self.metrics.http_requests.labels(method, route, str(status)).inc()
             access_log.info(
                 "%s %s %s",
-                scope["method"],
+                method,
                 route,
                 status,
                 extra={
-                    "method": scope["method"],
+                    "method": method,
                     "route": route,
                     "status": status,
                     "duration_ms": round(seconds * 1000, 2),
@@ -70,6 +73,6 @@ class RequestObserver:
         for name, value in scope.get("headers", []):
             if name == b"x-request-id":
                 text: str = value.decode("latin-1")
-                if _CLIENT_ID.match(text):
+                if _CLIENT_ID.fullmatch(text):
                     return text
         return uuid.uuid4().hex
