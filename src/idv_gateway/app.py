@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 
 from idv_gateway.config import Settings, get_settings
 from idv_gateway.domain import Provider
-from idv_gateway.http import BodyGuard, RequestObserver, graphql_router
+from idv_gateway.http import Admission, BodyGuard, RequestObserver, graphql_router
 from idv_gateway.observability import Metrics, metrics_response
 from idv_gateway.observability.tracing import configure_tracing
 from idv_gateway.pagination import CursorCodec
@@ -78,12 +78,28 @@ def create_app(
                 )
             yield
 
-    app = FastAPI(title="idv-gateway", lifespan=lifespan, docs_url=None, redoc_url=None)
+    # FastAPI's own HTTP telemetry records `url.query` (GET variables: names, emails,
+    # document numbers) and exception messages; the gateway's spans and logs carry
+    # neither, so FastAPI's is off.
+    app = FastAPI(
+        title="idv-gateway",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+    )
     # Read per request by the GraphQL layer: the deadline and the query limits.
     app.state.settings = settings
     app.state.limits = Limits.from_settings(settings)
     app.state.metrics = metrics
     app.add_middleware(BodyGuard, max_bytes=settings.max_request_bytes)
+    # Before the body is read: a refused request costs next to nothing.
+    app.add_middleware(
+        Admission,
+        max_inflight=settings.max_inflight_operations,
+        max_queued=settings.max_queued_operations,
+        queue_seconds=settings.admission_queue_seconds,
+    )
     # Outermost: every response gets its request id, every request is counted and logged.
     app.add_middleware(RequestObserver, metrics=metrics)
     app.include_router(graphql_router(metrics), prefix="/graphql")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = ["Settings", "get_settings"]
@@ -18,6 +18,8 @@ __all__ = ["Settings", "get_settings"]
 # Only for the embedded demo: a random secret per process would break cursors across
 # workers, and a demo has nothing to protect.
 DEMO_CURSOR_SECRET = "idv-gateway-demo-cursor-secret"
+# HMAC-SHA256 keys shorter than this are guessable offline from one issued cursor.
+MIN_CURSOR_SECRET_BYTES = 32
 
 
 class Settings(BaseSettings):
@@ -72,6 +74,15 @@ class Settings(BaseSettings):
     kayle_breaker_threshold: int | None = Field(default=None, ge=1)
     kayle_breaker_cooldown_seconds: float | None = Field(default=None, gt=0)
 
+    max_inflight_operations: int = Field(
+        default=32, ge=1, description="GraphQL operations running at once in a worker"
+    )
+    max_queued_operations: int = Field(
+        default=128, ge=0, description="Operations waiting for a slot; beyond, 503 OVERLOADED"
+    )
+    admission_queue_seconds: float = Field(
+        default=1.0, gt=0, description="Longest wait for a slot (and the Retry-After given)"
+    )
     request_deadline_seconds: float = Field(
         default=10.0,
         gt=0,
@@ -117,6 +128,18 @@ class Settings(BaseSettings):
     otel_endpoint: str | None = Field(
         default=None, description="OTLP/HTTP traces endpoint (default: the OTel SDK's)"
     )
+
+    @field_validator("cursor_secret")
+    @classmethod
+    def _cursor_secret_is_long(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            size = len(value.get_secret_value().encode())
+            if size < MIN_CURSOR_SECRET_BYTES:
+                raise ValueError(
+                    f"must be at least {MIN_CURSOR_SECRET_BYTES} bytes (it is {size}); generate "
+                    "one with `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+                )
+        return value
 
     @property
     def demo_mode(self) -> bool:

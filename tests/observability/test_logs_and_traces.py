@@ -77,3 +77,33 @@ async def test_spans_cover_the_operation_and_each_upstream_call(harness: Harness
     assert dict(upstream[0].attributes or {})["idv.provider"] == "DIDIT"
     assert upstream[0].parent is not None
     assert upstream[0].parent.span_id == operation.context.span_id
+
+
+async def test_no_span_holds_the_query_string_or_a_variable(harness: Harness) -> None:
+    _install_tracer()
+    _EXPORTER.clear()
+    name = "Ingrid Marta Solberg"
+    response = await harness.gateway.get(
+        "/graphql",
+        params={
+            "query": "query Q($s: String) "
+            "{ kycSessions(first: 1, filter: {search: $s}) { totalCount } }",
+            "variables": '{"s": "' + name + '"}',
+        },
+    )
+    assert response.status_code == 200, response.text
+    spans = _EXPORTER.get_finished_spans()
+    assert spans
+    for span in spans:
+        attributes = dict(span.attributes or {})
+        assert "url.query" not in attributes, span.name
+        assert not any(name in str(value) for value in attributes.values()), span.name
+        assert name not in span.name
+
+
+async def test_unknown_methods_fold_into_one_metric_label(harness: Harness) -> None:
+    for method in ("BREW", "PROPFIND", "X" * 40):
+        await harness.gateway.request(method, "/graphql")
+    metrics = (await harness.gateway.get("/metrics")).text
+    assert 'method="OTHER"' in metrics
+    assert "BREW" not in metrics and "PROPFIND" not in metrics
