@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ import httpx
 from benchmarks.processes import Processes, Running, free_port, wait_ready
 from benchmarks.procfs import descendants
 
-__all__ = ["CLI", "DIDIT_KEY", "KAYLE_KEY", "Stack", "start_gateway", "start_simulators"]
+__all__ = ["CLI", "DIDIT_KEY", "KAYLE_KEY", "Stack", "pinned", "start_gateway", "start_simulators"]
 
 DIDIT_KEY = "didit-demo-key-not-a-secret"
 KAYLE_KEY = "kk_demodemodemodemodemodemodemodemo"
@@ -53,8 +54,14 @@ class Stack:
             time.sleep(quiet_s)
 
 
+def pinned(cpus: str | None) -> list[str]:
+    """`taskset -c CPUS` as a command prefix, or nothing without taskset or CPUS."""
+    taskset = shutil.which("taskset")
+    return [taskset, "-c", cpus] if cpus and taskset else []
+
+
 def start_simulators(
-    procs: Processes, *, latency_ms: int, tag: str
+    procs: Processes, *, latency_ms: int, tag: str, cpus: str | None = None
 ) -> tuple[Stack, dict[str, int]]:
     """Both simulators with their default datasets (2,000 KYC + 300 KYB, 1,500 Kayle).
 
@@ -63,11 +70,29 @@ def start_simulators(
     didit_port, kayle_port = free_port(), free_port()
     didit = procs.start(
         f"didit-{tag}",
-        [*CLI, "simulate", "didit", "--port", str(didit_port), "--latency-ms", str(latency_ms)],
+        [
+            *pinned(cpus),
+            *CLI,
+            "simulate",
+            "didit",
+            "--port",
+            str(didit_port),
+            "--latency-ms",
+            str(latency_ms),
+        ],
     )
     kayle = procs.start(
         f"kayle-{tag}",
-        [*CLI, "simulate", "kayle", "--port", str(kayle_port), "--latency-ms", str(latency_ms)],
+        [
+            *pinned(cpus),
+            *CLI,
+            "simulate",
+            "kayle",
+            "--port",
+            str(kayle_port),
+            "--latency-ms",
+            str(latency_ms),
+        ],
     )
     stack = Stack(f"http://127.0.0.1:{didit_port}", f"http://127.0.0.1:{kayle_port}")
     wait_ready(didit, f"{stack.didit_url}/v3/sessions/?limit=1", {"x-api-key": DIDIT_KEY})
@@ -78,9 +103,18 @@ def start_simulators(
 
 
 def start_gateway(
-    procs: Processes, stack: Stack, *, workers: int, cache: bool, tag: str
+    procs: Processes,
+    stack: Stack,
+    *,
+    workers: int,
+    cache: bool,
+    tag: str,
+    env: dict[str, str] | None = None,
+    cpus: str | None = None,
 ) -> tuple[Running, str]:
-    """`idv-gateway serve` in front of `stack`; returns the process and its base URL."""
+    """`idv-gateway serve` in front of `stack`; returns the process and its base URL.
+
+    `env` adds settings; `cpus` pins the gateway with `taskset -c` (when it exists)."""
     port = free_port()
     env = {
         "IDV_GATEWAY_DIDIT_BASE_URL": stack.didit_url,
@@ -89,8 +123,9 @@ def start_gateway(
         "IDV_GATEWAY_KAYLE_API_KEY": KAYLE_KEY,
         "IDV_GATEWAY_CURSOR_SECRET": "benchmark-cursor-secret-benchmark-cursor",
         "IDV_GATEWAY_CACHE_ENABLED": "true" if cache else "false",
+        **(env or {}),
     }
-    args = [*CLI, "serve", "--port", str(port), "--workers", str(workers)]
+    args = [*pinned(cpus), *CLI, "serve", "--port", str(port), "--workers", str(workers)]
     running = procs.start(f"gateway-cache-{tag}", args, env)
     url = f"http://127.0.0.1:{port}"
     wait_ready(running, f"{url}/readyz")

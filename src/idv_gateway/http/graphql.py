@@ -21,6 +21,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from idv_gateway.http.admission import QUEUED_SECONDS
 from idv_gateway.http.media import GRAPHQL_RESPONSE_JSON, JSON, negotiate_media_type
 from idv_gateway.observability.metrics import Metrics
 from idv_gateway.resilience import DEFAULT_DEADLINE_SECONDS, start_deadline
@@ -92,7 +93,9 @@ async def _context(request: Request, response: Response) -> GatewayContext:
     # `create_response` reads the status and media type that `process_result` sets on it.
     # The request's deadline starts here and bounds every upstream call it makes.
     settings = getattr(request.app.state, "settings", None)
-    start_deadline(settings.request_deadline_seconds if settings else DEFAULT_DEADLINE_SECONDS)
+    seconds = settings.request_deadline_seconds if settings else DEFAULT_DEADLINE_SECONDS
+    queued = float(getattr(request.state, QUEUED_SECONDS, 0.0))
+    start_deadline(max(0.0, seconds - queued))  # the deadline runs from arrival
     context = GatewayContext(service=request.app.state.service)
     request.state.gateway_context = context
     request.state.sub_response = response

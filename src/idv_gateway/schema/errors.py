@@ -46,6 +46,7 @@ KNOWN_CODES = frozenset(
         "PROVIDER_AUTH_FAILED",
         "PROVIDER_BAD_RESPONSE",
         "QUERY_TOO_COMPLEX",
+        "OVERLOADED",
         "INTERNAL",
         "GRAPHQL_PARSE_FAILED",
         "GRAPHQL_VALIDATION_FAILED",
