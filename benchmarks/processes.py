@@ -133,7 +133,7 @@ def wait_ready(
 ) -> None:
     """Poll `url` until it answers 200; fail early, with the log, if the process died."""
     deadline = time.monotonic() + timeout
-    with httpx.Client(timeout=2.0, headers=headers) as client:
+    with httpx.Client(timeout=10.0, headers=headers) as client:  # slow simulators too
         while time.monotonic() < deadline:
             if running.process.poll() is not None:
                 raise RuntimeError(f"{running.name} exited early:\n{running.log_tail()}")
