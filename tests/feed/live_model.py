@@ -126,6 +126,9 @@ class LiveFeed(RuleBasedStateMachine):
         self.didit = FakeDidit()
         self.kayle = FakeKayle()
         self.service = SessionService(didit=self.didit, kayle=self.kayle, codec=CODEC)
+        # Sessions created or re-reviewed since remembered pages were last cleared: a walk
+        # may read its first pages from before them (a cache is that many seconds old).
+        self.touched: set[str] = set()
 
     @initialize(
         seed=st.integers(0, 10_000),
@@ -138,6 +141,7 @@ class LiveFeed(RuleBasedStateMachine):
         self.rng = random.Random(f"changes-{seed}")
         self.didit, self.kayle = dataset(seed, *sizes, spread_hours=48, tie_every=ties)
         self.didit.remembered = {} if cached else None
+        self.touched = set()
         self.service = SessionService(didit=self.didit, kayle=self.kayle, codec=CODEC)
 
     # -- the client ---------------------------------------------------------------
@@ -153,6 +157,8 @@ class LiveFeed(RuleBasedStateMachine):
     def start_walk(self, connection: str, first: int, statuses: tuple[SessionStatus, ...]) -> None:
         walk = Walk(connection, first, statuses)
         walk.required = {r.provider_session_id for r in self._rows() if walk.wants(r)}
+        if self.didit.remembered is not None:
+            walk.excused |= self.touched  # the cache may be older than these changes
         self.walk = walk
         FIGURES.walks += 1
 
@@ -238,27 +244,26 @@ class LiveFeed(RuleBasedStateMachine):
     def insert_at_head(self, source: SessionSource, count: int, ties: bool) -> None:
         FIGURES.steps += 1
         FIGURES.inserts += count
+        ids = {r.provider_session_id for r in self._rows()}
         for _ in range(count):
             at = self._tick(tie=ties and self.rng.random() < 0.5)
             status = self.rng.randrange(12)
+            seed = (1 << 70) + self.rng.getrandbits(64)  # ids apart from the dataset's
+            row: Session
             if source is SessionSource.DIDIT_KYC:
                 number = max((r.session_number for r in self.didit.kyc_rows), default=0) + 1
-                self.didit.kyc_rows.append(
-                    kyc(number + self.rng.randrange(10**6), at, status, None)
-                )
-                self.didit.kyc_rows[-1] = replace(self.didit.kyc_rows[-1], session_number=number)
+                row = replace(kyc(seed, at, status, None), session_number=number)
+                self.didit.kyc_rows.append(row)
             elif source is SessionSource.DIDIT_KYB:
                 number = max((r.session_number for r in self.didit.kyb_rows), default=0) + 1
-                self.didit.kyb_rows.append(
-                    kyb(number + self.rng.randrange(10**6), at, status, None)
-                )
-                self.didit.kyb_rows[-1] = replace(self.didit.kyb_rows[-1], session_number=number)
+                row = replace(kyb(seed, at, status, None), session_number=number)
+                self.didit.kyb_rows.append(row)
             else:
                 row = kayle(self.rng, at, status)
-                assert all(
-                    r.provider_session_id != row.provider_session_id for r in self.kayle.rows
-                )
                 self.kayle.rows.append(row)
+            assert row.provider_session_id not in ids, "the model made an id twice"
+            ids.add(row.provider_session_id)
+            self.touched.add(row.provider_session_id)
 
     def _pick(self, source: SessionSource, served: bool | None) -> list[Session]:
         rows: list[Session]
@@ -317,6 +322,7 @@ class LiveFeed(RuleBasedStateMachine):
             if moved is None:
                 continue
             FIGURES.status_changes += 1
+            self.touched.add(row.provider_session_id)
             if walk is not None and walk.wants(row) and not walk.wants(moved):
                 walk.excused.add(row.provider_session_id)
             self._replace(row, moved)
@@ -351,6 +357,7 @@ class LiveFeed(RuleBasedStateMachine):
         FIGURES.steps += 1
         assert self.didit.remembered is not None
         self.didit.remembered.clear()
+        self.touched.clear()
 
     @rule(provider=st.sampled_from(["didit", "kayle", "both"]), down=st.booleans())
     def outage(self, provider: str, down: bool) -> None:
