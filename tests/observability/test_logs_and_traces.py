@@ -10,7 +10,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from idv_gateway.observability.logs import REQUEST_ID, JsonFormatter
+from idv_gateway.observability.logs import REQUEST_ID, JsonFormatter, RepeatLimit
 from tests.harness import Harness
 
 _EXPORTER = InMemorySpanExporter()
@@ -107,3 +107,17 @@ async def test_unknown_methods_fold_into_one_metric_label(harness: Harness) -> N
     metrics = (await harness.gateway.get("/metrics")).text
     assert 'method="OTHER"' in metrics
     assert "BREW" not in metrics and "PROPFIND" not in metrics
+
+
+def test_a_line_repeated_thousands_of_times_is_written_a_bounded_number_of_times() -> None:
+    limit = RepeatLimit(burst=20, window_seconds=60.0)
+    template = "socket.accept() out of system resource"
+    records = [logging.makeLogRecord({"name": "asyncio", "msg": template}) for _ in range(5000)]
+    written = [r for r in records if limit.filter(r)]
+    assert len(written) == 20
+    other = logging.makeLogRecord({"name": "idv_gateway", "msg": "something else"})
+    assert limit.filter(other)  # other lines are unaffected
+    limit.window_seconds = 0.0  # the next window: the count of what was dropped is told
+    after = logging.makeLogRecord({"name": "asyncio", "msg": template})
+    assert limit.filter(after)
+    assert vars(after)["repeats_not_logged"] == 4980

@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 import logging
 import logging.config
+import time
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["REQUEST_ID", "JsonFormatter", "configure_logging", "current_request_id"]
+__all__ = [
+    "REQUEST_ID",
+    "JsonFormatter",
+    "RepeatLimit",
+    "configure_logging",
+    "current_request_id",
+]
 
 REQUEST_ID: ContextVar[str | None] = ContextVar("idv_gateway_request_id", default=None)
 # Attributes every LogRecord has; anything else was passed with `extra=` and is logged.
@@ -44,12 +51,52 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
+class RepeatLimit(logging.Filter):
+    """At most `burst` lines of one (logger, template) per `window_seconds`.
+
+    Some failures repeat thousands of times a second (asyncio's "accept() out of system
+    resource" once the descriptor limit is reached, a provider refusing every call); past
+    the burst they are counted, and the next line let through says how many were not
+    written, so the log cannot fill a disk nor hide everything else."""
+
+    def __init__(self, burst: int = 20, window_seconds: float = 10.0) -> None:
+        super().__init__()
+        self.burst = burst
+        self.window_seconds = window_seconds
+        self._seen: dict[tuple[str, object], list[float | int]] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.name, record.msg)
+        now = time.monotonic()
+        entry = self._seen.get(key)
+        if entry is None or now - entry[0] >= self.window_seconds:
+            dropped = int(entry[2]) if entry is not None else 0
+            self._seen[key] = [now, 1, 0]
+            if len(self._seen) > 1_000:  # bounded: forget the oldest windows
+                oldest = min(self._seen, key=lambda k: self._seen[k][0])
+                del self._seen[oldest]
+            if dropped:
+                record.repeats_not_logged = dropped
+            return True
+        entry[1] = int(entry[1]) + 1
+        if entry[1] <= self.burst:
+            return True
+        entry[2] = int(entry[2]) + 1
+        return False
+
+
 def logging_config(level: str = "INFO") -> dict[str, Any]:
     """A `logging.config` dict (also handed to uvicorn) that writes JSON lines to stderr."""
-    handler = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+    handler = {
+        "class": "logging.StreamHandler",
+        "formatter": "json",
+        "stream": "ext://sys.stderr",
+        "filters": ["repeats"],
+    }
     return {
         "version": 1,
         "disable_existing_loggers": False,
+        "filters": {"repeats": {"()": RepeatLimit}},
         "formatters": {"json": {"()": JsonFormatter}},
         "handlers": {"default": handler},
         "loggers": {
