@@ -92,7 +92,11 @@ def create_app(
     app.state.settings = settings
     app.state.limits = Limits.from_settings(settings)
     app.state.metrics = metrics
-    app.add_middleware(BodyGuard, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodyGuard,
+        max_bytes=settings.max_request_bytes,
+        read_seconds=settings.body_read_timeout_seconds,
+    )
     # Before the body is read: a refused request costs next to nothing.
     app.add_middleware(
         Admission,

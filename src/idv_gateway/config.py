@@ -74,6 +74,15 @@ class Settings(BaseSettings):
     kayle_breaker_threshold: int | None = Field(default=None, ge=1)
     kayle_breaker_cooldown_seconds: float | None = Field(default=None, gt=0)
 
+    body_read_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Longest wait for a request body; 408 after"
+    )
+    max_connections: int = Field(
+        default=1024, ge=1, description="Open connections per worker; uvicorn answers 503 past"
+    )
+    keep_alive_timeout_seconds: int = Field(
+        default=5, ge=1, description="An idle keep-alive connection is closed after"
+    )
     max_inflight_operations: int = Field(
         default=32, ge=1, description="GraphQL operations running at once in a worker"
     )

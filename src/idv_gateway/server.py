@@ -40,6 +40,8 @@ def serve(*, host: str, port: int, workers: int) -> int:
         port=port,
         workers=workers,
         log_config=logging_config(settings.log_level),
+        limit_concurrency=settings.max_connections,
+        timeout_keep_alive=settings.keep_alive_timeout_seconds,
         access_log=False,  # the gateway logs each request itself, with its request id
     )
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -111,6 +112,12 @@ CASES: list[tuple[str, str, dict[str, Any], int]] = [
         400,
     ),
     ("GET with bad percent-encoding", "GET", {"url": "/graphql?query=%ff%fe"}, 400),
+    (
+        "a 70,000-character document",
+        "POST",
+        {"json": {"query": "{ __typename }" + " " * 70_000}},
+        400,
+    ),
 ]
 
 
@@ -155,3 +162,21 @@ async def test_a_query_string_over_the_limit_is_414() -> None:
         response = await harness.gateway.get("/graphql", params={"query": QUERY, "x": "y" * 5000})
         assert response.status_code == 414
         assert (await upstream_requests(harness)) == {"DIDIT": 0, "KAYLE": 0}
+
+
+async def test_a_body_that_stops_arriving_is_408_after_the_read_timeout() -> None:
+    async with local_harness(body_read_timeout_seconds=0.3) as harness:
+
+        async def trickle() -> AsyncIterator[bytes]:
+            yield b'{"query": "{ __typename'
+            await asyncio.sleep(5)  # never finishes in time
+            yield b' }"}'
+
+        started = asyncio.get_running_loop().time()
+        response = await harness.gateway.post(
+            "/graphql", content=trickle(), headers={"content-type": "application/json"}
+        )
+        waited = asyncio.get_running_loop().time() - started
+    assert response.status_code == 408
+    assert "did not arrive within 0.3 s" in response.json()["errors"][0]["message"]
+    assert waited < 3

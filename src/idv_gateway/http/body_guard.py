@@ -13,6 +13,7 @@ rewritten as a JSON `errors` body, so a client always gets the same shape.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from typing import Any
@@ -25,12 +26,16 @@ __all__ = ["BodyGuard"]
 _GRAPHQL_PATH = "/graphql"
 # Arrays and objects inside one request; GraphQL inputs of this API nest a few levels.
 MAX_JSON_DEPTH = 64
+# A GraphQL document, far below the body limit: the parse and validation caches keep
+# documents, and the token limit does not bound a long string literal.
+MAX_DOCUMENT_CHARS = 65_536
 
 
 class BodyGuard:
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, read_seconds: float = 10.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.read_seconds = read_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -53,7 +58,15 @@ class BodyGuard:
             if int(declared) > self.max_bytes:
                 await self._too_large(send)
                 return
-        body = await self._read(receive)
+        try:
+            async with asyncio.timeout(self.read_seconds):
+                body = await self._read(receive)
+        except TimeoutError:
+            # A client trickling its body holds a connection and a task: let it go.
+            await _refuse(
+                send, 408, f"the request body did not arrive within {self.read_seconds:g} s"
+            )
+            return
         if body is None:
             await self._too_large(send)
             return
@@ -119,6 +132,15 @@ def _body_problem(body: bytes) -> str | None:
         return "batched requests (a JSON array) are not supported; send one request per POST"
     if not isinstance(value, dict):
         return "the body must be a JSON object: one GraphQL request"
+    return _document_problem(value.get("query"))
+
+
+def _document_problem(query: Any) -> str | None:
+    if isinstance(query, str) and len(query) > MAX_DOCUMENT_CHARS:
+        return (
+            f"the GraphQL document is {len(query):,} characters; at most "
+            f"{MAX_DOCUMENT_CHARS:,} are allowed"
+        )
     return None
 
 
@@ -180,6 +202,8 @@ def _query_problem(query_string: bytes) -> str | None:
     for name, value in pairs:
         if _SURROGATE.search(name) or _SURROGATE.search(value):
             return "the query string holds an unpaired surrogate"
+        if name == "query" and (problem := _document_problem(value)) is not None:
+            return problem
         if name in ("variables", "extensions") and value:
             problem, _ = _json_problem(value.encode(), f"`{name}`")
             if problem is not None and not problem.startswith(f"`{name}` is not valid JSON"):
