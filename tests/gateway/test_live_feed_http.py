@@ -301,7 +301,9 @@ def test_walks_over_changing_simulators_lose_and_repeat_nothing(
 def test_the_simulator_walks_met_outages_and_late_edges() -> None:
     """Runs after the walks (file order): they did page through failures."""
     assert TOTALS["walks"] >= 25 and TOTALS["pages"] > 100
-    assert TOTALS["failed"] > 5 and TOTALS["late"] > 0, TOTALS
+    # Late edges depend on where outages fall against the simulators' clocks; the
+    # in-memory model and the test below assert them deterministically.
+    assert TOTALS["failed"] > 5, TOTALS
     print(f"\nlive feed over the simulators: {TOTALS}")  # noqa: T201
 
 
@@ -335,3 +337,34 @@ async def test_pages_stay_full_while_sessions_arrive_through_the_cache() -> None
             assert (await harness.kayle.post("/v1/sessions", json={})).status_code == 200
     assert sum(counts) == expected
     assert counts[:-1] == [20] * (len(counts) - 1), [(i, n) for i, n in enumerate(counts) if n < 20]
+
+
+async def test_paging_on_past_a_kayle_outage_brings_its_sessions_late_and_flagged() -> None:
+    async with open_harness(SIZES, OVERRIDES, seed=3) as harness:
+        expected = await rows(harness)
+        walk = Walk("sessions", 10, [])
+        query = document("sessions")
+        after: str | None = None
+        for page_number in range(100):
+            if page_number == 1:
+                fault = {"route": LIST_ROUTES["kayle"], "mode": "status", "status": 503}
+                assert (await harness.kayle.post("/_sim/faults", json=fault)).status_code == 201
+            if page_number == 2:
+                assert (await harness.kayle.delete("/_sim/faults")).status_code == 200
+            body = (
+                await harness.gateway.post(
+                    "/graphql", json={"query": query, "variables": {"first": 10, "after": after}}
+                )
+            ).json()
+            page = body["data"]["page"]
+            check_page(walk, page, errors=body.get("errors", []))
+            if page_number == 1:
+                assert {e["node"]["source"] for e in page["edges"]} <= {"DIDIT_KYC", "DIDIT_KYB"}
+            if page_number == 2:
+                late = [e for e in page["edges"] if e["arrivedLate"]]
+                assert late and {e["node"]["source"] for e in late} == {"KAYLE"}
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+    assert walk.failed == 1 and walk.late > 0
+    assert sorted(walk.seen) == sorted(expected)  # every session once, none lost
