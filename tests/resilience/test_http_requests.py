@@ -180,3 +180,38 @@ async def test_a_body_that_stops_arriving_is_408_after_the_read_timeout() -> Non
     assert response.status_code == 408
     assert "did not arrive within 0.3 s" in response.json()["errors"][0]["message"]
     assert waited < 3
+
+
+async def test_a_websocket_upgrade_is_closed_not_a_500() -> None:
+    """With a WebSocket-capable server (uvicorn with `websockets`), an upgrade to
+    `/graphql` reached the HTTP-only GraphQL context and failed with a 500."""
+    async with local_harness() as harness:
+        app = harness.gateway._transport.app  # type: ignore[attr-defined]
+        sent: list[dict[str, Any]] = []
+        inbox = [{"type": "websocket.connect"}]
+
+        async def receive() -> dict[str, Any]:
+            return inbox.pop(0) if inbox else {"type": "websocket.disconnect", "code": 1000}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        scope = {
+            "type": "websocket",
+            "path": "/graphql",
+            "raw_path": b"/graphql",
+            "query_string": b"",
+            "headers": [
+                (b"host", b"gateway.test"),
+                (b"sec-websocket-protocol", b"graphql-transport-ws"),
+            ],
+            "subprotocols": ["graphql-transport-ws"],
+            "scheme": "ws",
+            "server": ("gateway.test", 80),
+            "client": ("127.0.0.1", 5000),
+            "asgi": {"version": "3.0"},
+            "state": {},
+        }
+        await app(scope, receive, send)
+    assert [m["type"] for m in sent] == ["websocket.close"]
+    assert sent[0]["code"] == 1008 and "POST or GET /graphql" in sent[0]["reason"]
