@@ -52,7 +52,7 @@ def create_app(
             "pagination cursors and must be the same on every worker"
         )
     codec = CursorCodec(settings.cursor_key())
-    metrics = Metrics()
+    metrics = Metrics(known_operations=settings.known_operations())
     configure_tracing(settings.otel_exporter, endpoint=settings.otel_endpoint)
 
     @contextlib.asynccontextmanager

@@ -7,6 +7,7 @@ docs/errors.md. Per-provider settings (`DIDIT_…`, `KAYLE_…`) override the sh
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Literal
 
@@ -128,6 +129,11 @@ class Settings(BaseSettings):
 
     demo_seed: int = Field(default=7, description="Seed of the embedded demo's data")
 
+    metric_operation_names: str = Field(
+        default="",
+        description="Comma-separated operation names always kept as metric labels",
+    )
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="Level of the JSON log lines on stderr"
     )
@@ -149,6 +155,17 @@ class Settings(BaseSettings):
                     "one with `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
                 )
         return value
+
+    @field_validator("metric_operation_names")
+    @classmethod
+    def _operation_names_are_names(cls, value: str) -> str:
+        for name in filter(None, (part.strip() for part in value.split(","))):
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}", name):
+                raise ValueError(f"{name[:70]!r} is not a GraphQL operation name")
+        return value
+
+    def known_operations(self) -> list[str]:
+        return [n.strip() for n in self.metric_operation_names.split(",") if n.strip()]
 
     @property
     def demo_mode(self) -> bool:

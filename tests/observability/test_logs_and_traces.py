@@ -121,3 +121,25 @@ def test_a_line_repeated_thousands_of_times_is_written_a_bounded_number_of_times
     after = logging.makeLogRecord({"name": "asyncio", "msg": template})
     assert limit.filter(after)
     assert vars(after)["repeats_not_logged"] == 4980
+
+
+def test_known_operation_names_are_never_crowded_out() -> None:
+    from idv_gateway.observability.metrics import Metrics
+
+    metrics = Metrics(known_operations=["Dashboard"])
+    for number in range(500):  # a caller inventing names fills the first-come labels
+        metrics.operation_label(f"Junk{number}")
+    assert metrics.operation_label("Junk499") == "other"
+    assert metrics.operation_label("Dashboard") == "Dashboard"
+    assert metrics.operation_label("Dashboard\n") == "invalid"
+
+
+def test_an_invalid_operation_name_setting_stops_start_up() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from idv_gateway.config import Settings
+
+    with pytest.raises(ValidationError, match="not a GraphQL operation name"):
+        Settings(metric_operation_names="Dashboard, not-a-name")
+    assert Settings(metric_operation_names=" A, B_2 ,").known_operations() == ["A", "B_2"]

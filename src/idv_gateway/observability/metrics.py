@@ -20,7 +20,7 @@ from starlette.responses import Response
 __all__ = ["Metrics", "metrics_response"]
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-_OPERATION = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_OPERATION = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")  # fullmatch: no trailing newline
 _MAX_OPERATIONS = 200  # distinct operation names kept as labels; the rest are "other"
 
 
@@ -36,7 +36,10 @@ class _LiveCollector(Collector):
 
 
 class Metrics:
-    def __init__(self) -> None:
+    def __init__(self, known_operations: Iterable[str] = ()) -> None:
+        # Names the operator expects (its apps' operations): always labels, never crowded
+        # out by whatever names callers happened to send first.
+        self._known_operations = frozenset(known_operations)
         self.registry = CollectorRegistry()
         self.http_requests = Counter(
             "idv_gateway_http_requests_total",
@@ -78,8 +81,10 @@ class Metrics:
         """Client-chosen names become labels only while they are few and well-formed."""
         if name is None:
             return "anonymous"
-        if not _OPERATION.match(name):
+        if not _OPERATION.fullmatch(name):
             return "invalid"
+        if name in self._known_operations:
+            return name
         if name not in self._operation_names and len(self._operation_names) >= _MAX_OPERATIONS:
             return "other"
         self._operation_names.add(name)
