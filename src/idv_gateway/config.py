@@ -7,14 +7,17 @@ docs/errors.md. Per-provider settings (`DIDIT_…`, `KAYLE_…`) override the sh
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "get_settings"]
+__all__ = ["Settings", "configuration_problems", "get_settings"]
 
 # Only for the embedded demo: a random secret per process would break cursors across
 # workers, and a demo has nothing to protect.
@@ -176,6 +179,54 @@ class Settings(BaseSettings):
         if self.cursor_secret is not None:
             return self.cursor_secret.get_secret_value().encode()
         return DEMO_CURSOR_SECRET.encode()
+
+
+ENV_PREFIX = "IDV_GATEWAY_"
+
+
+def _url_problem(value: str) -> str | None:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https"):
+        return f"must start with https:// (or http://), got {value[:80]!r}"
+    if not parts.hostname:
+        return f"has no host: {value[:80]!r}"
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        return (
+            f"must be the API root without a path, query or fragment (the gateway adds "
+            f"/v3/... or /v1/...), got {value[:80]!r}"
+        )
+    return None
+
+
+def configuration_problems(settings: Settings, environ: Mapping[str, str]) -> list[str]:
+    """Every reason not to start, one line each; none names a secret's value.
+
+    The embedded demo starts only when no provider variable at all is set, so a typo in
+    a variable name can never start it."""
+    problems: list[str] = []
+    known = {ENV_PREFIX + name.upper() for name in Settings.model_fields}
+    for variable in sorted(k for k in environ if k.startswith(ENV_PREFIX) and k not in known):
+        close = difflib.get_close_matches(variable, known, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        problems.append(f"{variable}: not a setting of idv-gateway{hint}")
+    for provider, url, key in (
+        ("DIDIT", settings.didit_base_url, settings.didit_api_key),
+        ("KAYLE", settings.kayle_base_url, settings.kayle_api_key),
+    ):
+        if url is not None and (problem := _url_problem(url)) is not None:
+            problems.append(f"{ENV_PREFIX}{provider}_BASE_URL: {problem}")
+        if (url is None) != (key is None):
+            have, missing = ("BASE_URL", "API_KEY") if key is None else ("API_KEY", "BASE_URL")
+            problems.append(
+                f"{ENV_PREFIX}{provider}_{missing} is missing: {ENV_PREFIX}{provider}_{have} "
+                "is set, and a provider needs both"
+            )
+    if not settings.demo_mode and settings.cursor_secret is None:
+        problems.append(
+            f"{ENV_PREFIX}CURSOR_SECRET is missing: it signs pagination cursors when providers "
+            "are configured, and must be the same on every worker"
+        )
+    return problems
 
 
 @lru_cache

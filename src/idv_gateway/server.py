@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import uvicorn
 from pydantic import ValidationError
 
-from idv_gateway.config import get_settings
+from idv_gateway.config import configuration_problems, get_settings
 from idv_gateway.observability.logs import logging_config
 from idv_gateway.upstreams import DEMO_SIZES
 
@@ -23,6 +24,11 @@ def serve(*, host: str, port: int, workers: int) -> int:
             # The message only: pydantic's own text would echo the (secret) input.
             print(f"idv-gateway: {name}: {error['msg']}", file=sys.stderr)
         return 2
+    problems = configuration_problems(settings, os.environ)
+    for problem in problems:
+        print(f"idv-gateway: {problem}", file=sys.stderr)
+    if problems:
+        return 2
     if settings.demo_mode:
         print(
             "*** idv-gateway EMBEDDED DEMO ***\n"
@@ -32,6 +38,10 @@ def serve(*, host: str, port: int, workers: int) -> int:
             "Set IDV_GATEWAY_DIDIT_BASE_URL and IDV_GATEWAY_KAYLE_BASE_URL for real providers.",
             file=sys.stderr,
         )
+    else:
+        for name, url in (("Didit", settings.didit_base_url), ("Kayle", settings.kayle_base_url)):
+            print(f"{name}: {url or 'not configured'}", file=sys.stderr)  # URLs, never keys
+    print(f"Workers: {workers}", file=sys.stderr)
     print(f"GraphiQL: http://{host}:{port}/graphql", file=sys.stderr, flush=True)
     uvicorn.run(
         "idv_gateway.app:create_app",
