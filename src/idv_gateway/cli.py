@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from idv_gateway import __version__
 from idv_gateway.simulators import (
     DEFAULT_DIDIT_API_KEY,
     DEFAULT_KAYLE_API_KEY,
@@ -28,6 +29,7 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="idv-gateway", description="One GraphQL API over Didit and Kayle."
     )
+    parser.add_argument("--version", action="version", version=f"idv-gateway {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser(
@@ -84,6 +86,15 @@ def _simulate(args: argparse.Namespace) -> int:
             latency_ms=args.latency_ms,
             api_key=args.api_key or DEFAULT_KAYLE_API_KEY,
         )
+    key = args.api_key or (
+        DEFAULT_DIDIT_API_KEY if args.provider == "didit" else DEFAULT_KAYLE_API_KEY
+    )
+    hint = key if args.api_key is None else f"{key[:4]}…"  # the default key is public
+    print(
+        f"{args.provider.title()} simulator on http://{args.host}:{args.port} (API key {hint})",
+        file=sys.stderr,
+        flush=True,
+    )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
