@@ -169,3 +169,22 @@ def test_a_simulator_says_where_it_listens() -> None:
     port = _port()
     [line] = _first_lines(["simulate", "kayle", "--port", str(port)], {}, 1)
     assert line.startswith(f"Kayle simulator on http://127.0.0.1:{port} (API key kk_")
+
+
+def test_every_option_is_explained_with_its_default() -> None:
+    for command, expected in (
+        ("serve", ["--workers WORKERS  worker processes (default: 1)", "(default: 8000)"]),
+        ("simulate", ["seed of the generated data (default: 7)", "Didit only (default 300)"]),
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "idv_gateway", command, "--help"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 0
+        text = " ".join(result.stdout.split())
+        for words in expected:
+            assert " ".join(words.split()) in text, (command, words)
+        assert "(default: None)" not in text

@@ -25,6 +25,15 @@ def _positive(value: str) -> int:
     return number
 
 
+class _DefaultsShown(argparse.ArgumentDefaultsHelpFormatter):
+    """Every option's default in `--help`, except where there is none to show."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None or action.required:
+            return action.help
+        return super()._get_help_string(action)
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="idv-gateway", description="One GraphQL API over Didit and Kayle."
@@ -32,25 +41,48 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"idv-gateway {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
+    documented = _DefaultsShown
     serve = commands.add_parser(
         "serve",
         help="run the gateway (the embedded demo when no provider is configured)",
+        description="Run the gateway. Settings come from IDV_GATEWAY_* variables (README); "
+        "with no provider variable set, both simulators run in-process as a demo.",
+        formatter_class=documented,
     )
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="TCP port")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes")
 
-    simulate = commands.add_parser("simulate", help="run a standalone provider simulator")
-    simulate.add_argument("provider", choices=["didit", "kayle"])
-    simulate.add_argument("--port", type=int, required=True)
-    simulate.add_argument("--host", default="127.0.0.1")
-    simulate.add_argument("--seed", type=int, default=7)
-    simulate.add_argument("--sessions", type=_positive, default=None, help="KYC or Kayle sessions")
-    simulate.add_argument(
-        "--business-sessions", type=_positive, default=None, help="KYB sessions (Didit only)"
+    simulate = commands.add_parser(
+        "simulate",
+        help="run a standalone provider simulator",
+        description="Run a Didit or Kayle simulator: the provider's documented API on "
+        "seeded data, plus /_sim/stats and /_sim/faults.",
+        formatter_class=documented,
     )
-    simulate.add_argument("--latency-ms", type=_positive, default=0)
-    simulate.add_argument("--api-key", default=None)
+    simulate.add_argument("provider", choices=["didit", "kayle"], help="which provider")
+    simulate.add_argument("--port", type=int, required=True, help="TCP port")
+    simulate.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    simulate.add_argument("--seed", type=int, default=7, help="seed of the generated data")
+    simulate.add_argument(
+        "--sessions",
+        type=_positive,
+        default=None,
+        help=f"KYC sessions (Didit, default {DEFAULT_KYC_SESSIONS}) or sessions (Kayle, "
+        f"default {DEFAULT_KAYLE_SESSIONS})",
+    )
+    simulate.add_argument(
+        "--business-sessions",
+        type=_positive,
+        default=None,
+        help=f"KYB sessions; Didit only (default {DEFAULT_KYB_SESSIONS})",
+    )
+    simulate.add_argument(
+        "--latency-ms", type=_positive, default=0, help="delay before every provider answer"
+    )
+    simulate.add_argument(
+        "--api-key", default=None, help="the key callers must send (default: the demo key)"
+    )
 
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export.add_argument(
