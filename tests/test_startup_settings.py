@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -188,3 +189,37 @@ def test_every_option_is_explained_with_its_default() -> None:
         for words in expected:
             assert " ".join(words.split()) in text, (command, words)
         assert "(default: None)" not in text
+
+
+def test_a_client_that_never_finishes_its_headers_is_disconnected() -> None:
+    import socket
+
+    port = _port()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("IDV_GATEWAY_")}
+    env = {**clean, "IDV_GATEWAY_HEADER_READ_TIMEOUT_SECONDS": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "idv_gateway", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(200):  # the demo takes a few seconds to start
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as ready:
+                    ready.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                    if ready.recv(100).startswith(b"HTTP/1.1 200"):
+                        break
+            except OSError:
+                time.sleep(0.1)
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as slow:
+            slow.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # no blank line, ever
+            started = time.monotonic()
+            assert slow.recv(100) == b""  # closed by the gateway
+            assert time.monotonic() - started < 5
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as quick:
+            quick.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert quick.recv(100).startswith(b"HTTP/1.1 200")  # others are served
+    finally:
+        process.kill()
+        process.wait(timeout=30)

@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     kayle_breaker_threshold: int | None = Field(default=None, ge=1)
     kayle_breaker_cooldown_seconds: float | None = Field(default=None, gt=0)
 
+    header_read_timeout_seconds: float = Field(
+        default=10.0, gt=0, description="Longest wait for a request's headers; closed after"
+    )
     body_read_timeout_seconds: float = Field(
         default=10.0, gt=0, description="Longest wait for a request body; 408 after"
     )

@@ -9,6 +9,10 @@ import uvicorn
 from pydantic import ValidationError
 
 from idv_gateway.config import configuration_problems, get_settings
+from idv_gateway.http.header_timeout import (
+    ENV_VARIABLE as HEADER_TIMEOUT_VARIABLE,
+    HeaderTimeoutProtocol,
+)
 from idv_gateway.observability.logs import logging_config
 from idv_gateway.upstreams import DEMO_SIZES
 
@@ -42,6 +46,7 @@ def serve(*, host: str, port: int, workers: int) -> int:
         for name, url in (("Didit", settings.didit_base_url), ("Kayle", settings.kayle_base_url)):
             print(f"{name}: {url or 'not configured'}", file=sys.stderr)  # URLs, never keys
     print(f"Workers: {workers}", file=sys.stderr)
+    os.environ[HEADER_TIMEOUT_VARIABLE] = str(settings.header_read_timeout_seconds)
     print(f"GraphiQL: http://{host}:{port}/graphql", file=sys.stderr, flush=True)
     uvicorn.run(
         "idv_gateway.app:create_app",
@@ -51,6 +56,7 @@ def serve(*, host: str, port: int, workers: int) -> int:
         workers=workers,
         log_config=logging_config(settings.log_level),
         limit_concurrency=settings.max_connections,
+        http=HeaderTimeoutProtocol,
         timeout_keep_alive=settings.keep_alive_timeout_seconds,
         access_log=False,  # the gateway logs each request itself, with its request id
     )
