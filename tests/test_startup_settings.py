@@ -223,3 +223,11 @@ def test_a_client_that_never_finishes_its_headers_is_disconnected() -> None:
     finally:
         process.kill()
         process.wait(timeout=30)
+
+
+def test_a_simulator_never_prints_a_key_it_was_given() -> None:
+    port = _port()
+    key = "sim-key-that-must-stay-unprinted"
+    [line] = _first_lines(["simulate", "didit", "--port", str(port), "--api-key", key], {}, 1)
+    assert "API key the one given with --api-key" in line
+    assert key[:4] not in line.split("(", 1)[1]

@@ -118,10 +118,10 @@ def _simulate(args: argparse.Namespace) -> int:
             latency_ms=args.latency_ms,
             api_key=args.api_key or DEFAULT_KAYLE_API_KEY,
         )
-    key = args.api_key or (
-        DEFAULT_DIDIT_API_KEY if args.provider == "didit" else DEFAULT_KAYLE_API_KEY
-    )
-    hint = key if args.api_key is None else f"{key[:4]}…"  # the default key is public
+    # The default key is public (it is in the README); a key given on the command line
+    # is not printed, not even in part.
+    default = DEFAULT_DIDIT_API_KEY if args.provider == "didit" else DEFAULT_KAYLE_API_KEY
+    hint = "the one given with --api-key" if args.api_key else default
     print(
         f"{args.provider.title()} simulator on http://{args.host}:{args.port} (API key {hint})",
         file=sys.stderr,
