@@ -231,3 +231,17 @@ def test_a_simulator_never_prints_a_key_it_was_given() -> None:
     [line] = _first_lines(["simulate", "didit", "--port", str(port), "--api-key", key], {}, 1)
     assert "API key the one given with --api-key" in line
     assert key[:4] not in line.split("(", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "url", ["https://user:hunter2-pass@didit.example", "user:hunter2-pass@didit.example/v3"]
+)
+def test_a_base_url_with_credentials_is_refused_without_echoing_them(url: str) -> None:
+    result = _serve(
+        IDV_GATEWAY_DIDIT_BASE_URL=url,
+        IDV_GATEWAY_DIDIT_API_KEY="didit-key-not-a-secret",
+        IDV_GATEWAY_CURSOR_SECRET=SECRET,
+    )
+    assert result.returncode == 2
+    assert "IDV_GATEWAY_DIDIT_BASE_URL: must not hold a user or password" in result.stderr
+    assert "hunter2" not in result.stderr + result.stdout

@@ -22,6 +22,8 @@ __all__ = ["Settings", "configuration_problems", "get_settings"]
 # Only for the embedded demo: a random secret per process would break cursors across
 # workers, and a demo has nothing to protect.
 DEMO_CURSOR_SECRET = "idv-gateway-demo-cursor-secret"
+# A GraphQL operation name short enough to be a metric label (the metrics use it too).
+OPERATION_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 # HMAC-SHA256 keys shorter than this are guessable offline from one issued cursor.
 MIN_CURSOR_SECRET_BYTES = 32
 
@@ -166,7 +168,7 @@ class Settings(BaseSettings):
     @classmethod
     def _operation_names_are_names(cls, value: str) -> str:
         for name in filter(None, (part.strip() for part in value.split(","))):
-            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}", name):
+            if not OPERATION_NAME.fullmatch(name):
                 raise ValueError(f"{name[:70]!r} is not a GraphQL operation name")
         return value
 
@@ -188,15 +190,19 @@ ENV_PREFIX = "IDV_GATEWAY_"
 
 
 def _url_problem(value: str) -> str | None:
+    # Echoed without anything before an `@`: a URL can carry a password.
+    shown = repr(re.sub(r"[^/@]*@", "…@", value)[:80])
+    if "@" in value:
+        return "must not hold a user or password (the key goes in its own variable)"
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https"):
-        return f"must start with https:// (or http://), got {value[:80]!r}"
+        return f"must start with https:// (or http://), got {shown}"
     if not parts.hostname:
-        return f"has no host: {value[:80]!r}"
+        return f"has no host: {shown}"
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         return (
             f"must be the API root without a path, query or fragment (the gateway adds "
-            f"/v3/... or /v1/...), got {value[:80]!r}"
+            f"/v3/... or /v1/...), got {shown}"
         )
     return None
 

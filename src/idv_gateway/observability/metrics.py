@@ -8,7 +8,6 @@ worker per container behind a load balancer.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -17,10 +16,12 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.responses import Response
 
+from idv_gateway.config import OPERATION_NAME
+
 __all__ = ["Metrics", "metrics_response"]
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
-_OPERATION = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")  # fullmatch: no trailing newline
+_OPERATION = OPERATION_NAME  # fullmatch: no trailing newline
 _MAX_OPERATIONS = 200  # distinct operation names kept as labels; the rest are "other"
 
 
