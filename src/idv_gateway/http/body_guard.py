@@ -3,8 +3,8 @@
 Runs before anything parses a request. A body over `max_bytes` is refused with 413, from
 `Content-Length` when it is declared (nothing is read) or as soon as a chunked body goes
 over; a query string over the same bound gets 414. A JSON body to `/graphql` (and GET's
-`variables`/`extensions`) must be UTF-8 JSON that Python can hold: not nested past the
-parser's recursion limit, no number over 4,300 digits, no unpaired surrogate escape
+`variables`/`extensions`) must be UTF-8 JSON that Python can hold: nested at most
+MAX_JSON_DEPTH levels, no number over 4,300 digits, no unpaired surrogate escape
 (`"\ud800"` parses but can never be encoded again), one object rather than a batch.
 Anything else gets a 400 that says which rule it broke, before a parser that would
 raise on it sees it. Every 4xx the GraphQL layer itself answers in plain text is
