@@ -17,16 +17,9 @@ import asyncio
 from typing import Any
 
 import httpx
-from asgi_lifespan import LifespanManager
-from pydantic import SecretStr
+from tests.harness import open_harness
 
-from idv_gateway.app import create_app
-from idv_gateway.config import Settings
-from idv_gateway.domain import Provider
-from idv_gateway.simulators import DEFAULT_DIDIT_API_KEY, DEFAULT_KAYLE_API_KEY
-from idv_gateway.simulators.didit import create_didit_app
 from idv_gateway.simulators.didit.catalog import KYB_WORKFLOWS, KYC_WORKFLOWS
-from idv_gateway.simulators.kayle import create_kayle_app
 
 QUERY = """query($first: Int, $after: String) {
   sessions(first: $first, after: $after) {
@@ -44,44 +37,13 @@ async def _write(didit: httpx.AsyncClient, kayle: httpx.AsyncClient, count: int)
 async def measure(
     kyc: int, kyb: int, kayle: int, first: int, seed: int, writes: int = 0
 ) -> dict[str, Any]:
-    didit_app = create_didit_app(seed=seed, sessions=kyc, business_sessions=kyb)
-    kayle_app = create_kayle_app(seed=seed, sessions=kayle)
-    settings = Settings(
-        didit_base_url="http://didit.bench",
-        didit_api_key=SecretStr(DEFAULT_DIDIT_API_KEY),
-        kayle_base_url="http://kayle.bench",
-        kayle_api_key=SecretStr(DEFAULT_KAYLE_API_KEY),
-        cursor_secret=SecretStr("benchmark-cursor-secret-benchmark-cursor"),
-    )
-    app = create_app(
-        settings,
-        transports={
-            Provider.DIDIT: httpx.ASGITransport(app=didit_app),
-            Provider.KAYLE: httpx.ASGITransport(app=kayle_app),
-        },
-    )
     pages = returned = 0
-
-    async with (
-        LifespanManager(app) as manager,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=manager.app), base_url="http://gateway"
-        ) as client,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=didit_app),
-            base_url="http://didit.bench",
-            headers={"x-api-key": DEFAULT_DIDIT_API_KEY},
-        ) as didit,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=kayle_app),
-            base_url="http://kayle.bench",
-            headers={"authorization": f"Bearer {DEFAULT_KAYLE_API_KEY}"},
-        ) as kayle_client,
-    ):
+    sizes = {"kyc": kyc, "kyb": kyb, "kayle": kayle}
+    async with open_harness(sizes, seed=seed) as harness:
         after = None
         while True:
             body = (
-                await client.post(
+                await harness.gateway.post(
                     "/graphql", json={"query": QUERY, "variables": {"first": first, "after": after}}
                 )
             ).json()
@@ -89,12 +51,12 @@ async def measure(
             page = body["data"]["sessions"]
             pages += 1
             returned += len(page["edges"])
-
             if not page["pageInfo"]["hasNextPage"]:
                 break
             after = page["pageInfo"]["endCursor"]
             if writes:
-                await _write(didit, kayle_client, writes)
+                await _write(harness.didit, harness.kayle, writes)
+        didit_app, kayle_app = harness.didit_app, harness.kayle_app
     stats = [didit_app.state.ops.stats(), kayle_app.state.ops.stats()]
     requests = sum(s["total"] for s in stats) - _create_calls(stats)
     rows = sum(sum(s["rows"].values()) for s in stats)
