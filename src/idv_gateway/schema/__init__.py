@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any, Literal
 
 import strawberry
-from strawberry.extensions import ParserCache, ValidationCache
 
 from idv_gateway.observability.metrics import Metrics
 from idv_gateway.observability.operations import OperationObserver
 from idv_gateway.schema.context import GatewayContext, Info
 from idv_gateway.schema.didit_types import KybSession, KycSession
+from idv_gateway.schema.documents import CachedDocuments
 from idv_gateway.schema.kayle_types import KayleSession
 from idv_gateway.schema.limits import QueryLimits
 from idv_gateway.schema.query import Query
@@ -31,25 +30,11 @@ class _Schema(strawberry.federation.Schema):
         del errors, execution_context
 
 
-class _ValidationCache(ValidationCache):
-    """Skips validation a limit already refused (the stock one would run it anyway)."""
-
-    def on_validate(self) -> Iterator[None]:
-        if self.execution_context.pre_execution_errors is None:
-            yield from super().on_validate()
-        else:
-            yield
-
-
 def build_schema(metrics: Metrics | None = None) -> strawberry.Schema:
     """`metrics`: count and time every operation (the served schema passes its app's)."""
-    # QueryLimits first: its shape check must run before validation, cached or not. The
-    # caches hold at most 64 documents each (a document is at most MAX_QUERY_TOKENS).
-    extensions: list[Any] = [
-        QueryLimits,
-        lambda: ParserCache(maxsize=64),
-        lambda: _ValidationCache(maxsize=64),
-    ]
+    # QueryLimits first: it sets the parse options and rules the document cache keys on,
+    # and its shape check refuses a document before validation runs.
+    extensions: list[Any] = [QueryLimits, CachedDocuments]
     if metrics is not None:
         extensions.append(lambda: OperationObserver(metrics=metrics))
     return _Schema(
