@@ -128,9 +128,9 @@ def start_gateway(
     args = [*pinned(cpus), *CLI, "serve", "--port", str(port), "--workers", str(workers)]
     running = procs.start(f"gateway-cache-{tag}", args, env)
     url = f"http://127.0.0.1:{port}"
-    wait_ready(running, f"{url}/readyz")
+    wait_ready(running, f"{url}/healthz")  # up: /readyz would probe the providers too
     if workers > 1:
-        # /readyz answers once the first worker is up; wait for the others to start too.
+        # /healthz answers once the first worker is up; wait for the others to start too.
         deadline = time.monotonic() + 30
         while len(descendants(running.process.pid)) < workers and time.monotonic() < deadline:
             time.sleep(0.1)

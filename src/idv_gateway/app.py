@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Mapping
-from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request
@@ -21,6 +20,7 @@ from idv_gateway.providers import DiditProvider, KayleProvider
 from idv_gateway.resilience.breaker import BreakerState
 from idv_gateway.schema.limits import Limits
 from idv_gateway.service import SessionService
+from idv_gateway.service.readiness import Readiness
 from idv_gateway.upstreams import Upstreams, open_upstreams
 
 __all__ = ["create_app"]
@@ -63,9 +63,12 @@ def create_app(
             if upstreams.cache is not None:
                 metrics.watch_cache(upstreams.cache)
             metrics.watch_circuits(lambda: _circuit_states(upstreams))
+            didit = None if upstreams.didit is None else DiditProvider(upstream=upstreams.didit)
+            kayle = None if upstreams.kayle is None else KayleProvider(upstream=upstreams.kayle)
+            app.state.readiness = Readiness({Provider.DIDIT: didit, Provider.KAYLE: kayle})
             app.state.service = SessionService(
-                didit=None if upstreams.didit is None else DiditProvider(upstream=upstreams.didit),
-                kayle=None if upstreams.kayle is None else KayleProvider(upstream=upstreams.kayle),
+                didit=didit,
+                kayle=kayle,
                 codec=codec,
                 # A first page keeps its read plan while its answers can still be cached.
                 hint_reuse_seconds=settings.cache_list_ttl_seconds if settings.cache_enabled else 0,
@@ -118,17 +121,15 @@ def create_app(
 
     @app.get("/readyz")
     async def readyz(request: Request) -> JSONResponse:
-        upstreams = getattr(request.app.state, "upstreams", None)
-        providers: dict[str, Any] = {
-            "DIDIT": upstreams is not None and upstreams.didit is not None,
-            "KAYLE": upstreams is not None and upstreams.kayle is not None,
-        }
-        ready = any(providers.values())
+        readiness: Readiness | None = getattr(request.app.state, "readiness", None)
+        if readiness is None:
+            return JSONResponse({"status": "starting"}, status_code=503)
+        report = await readiness.check()
         body = {
-            "status": "ready" if ready else "not ready",
-            "providers": {k: "configured" if v else "not configured" for k, v in providers.items()},
-            "demo": bool(upstreams and upstreams.demo),
+            "status": "ready" if report.ready else "not ready",
+            "providers": {p.value: state for p, state in report.providers.items()},
+            "demo": bool(request.app.state.upstreams.demo),
         }
-        return JSONResponse(body, status_code=200 if ready else 503)
+        return JSONResponse(body, status_code=200 if report.ready else 503)
 
     return app

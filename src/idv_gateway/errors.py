@@ -88,6 +88,7 @@ class ProviderError(GatewayError):
     ) -> None:
         super().__init__(f"{provider.value.title()}: {message}")
         self.provider = provider
+        self.detail = message  # without the provider's name
         self.status = status
         self.transient = transient
         self.retry_after = retry_after

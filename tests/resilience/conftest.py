@@ -94,7 +94,7 @@ def live_sims() -> Iterator[LiveSims]:
 async def live_harness(sims: LiveSims, **overrides: Any) -> AsyncIterator[Harness]:
     """A gateway over the live simulators; faults and counters start cleared."""
     settings = gateway_settings(
-        didit_base_url=sims.didit_url, kayle_base_url=sims.kayle_url, **overrides
+        **{"didit_base_url": sims.didit_url, "kayle_base_url": sims.kayle_url, **overrides}
     )
     app = create_app(settings)
     async with (

@@ -24,7 +24,10 @@ from opentelemetry import trace
 from idv_gateway.cache import UpstreamCache
 from idv_gateway.domain import Provider
 from idv_gateway.errors import (
+    ProviderAuthFailed,
+    ProviderBadResponse,
     ProviderError,
+    ProviderRateLimited,
     ProviderTimeout,
     ProviderUnavailable,
 )
@@ -41,9 +44,6 @@ from idv_gateway.resilience.breaker import Permit
 
 __all__ = ["CachePolicy", "Upstream"]
 
-tracer = trace.get_tracer("idv_gateway")
-# Provider ids in paths (UUIDs, `vs_…`) become `{id}`, so routes stay few as metric labels.
-_ID_SEGMENT = re.compile(r"(?<=/)(?:[0-9a-fA-F-]{36}|vs_[A-Za-z0-9]{64})(?=/|$)")
 tracer = trace.get_tracer("idv_gateway")
 # Provider ids in paths (UUIDs, `vs_…`) become `{id}`, so routes stay few as metric labels.
 _ID_SEGMENT = re.compile(r"(?<=/)(?:[0-9a-fA-F-]{36}|vs_[A-Za-z0-9]{64})(?=/|$)")
@@ -228,6 +228,27 @@ class Upstream:
             self.breaker.failure(permit)
         else:
             self.breaker.success(permit)
+
+    async def probe(self, path: str, params: Mapping[str, str], within: float) -> str | None:
+        """One authenticated call, outside the breaker, retries and cache: None when it
+        shows the provider usable, else the reason an operator can act on."""
+        try:
+            await self._observed(path, params, (), within)
+        except ProviderRateLimited:
+            return None  # the key works and the provider answers: ready, if busy
+        except ProviderAuthFailed as error:
+            return f"auth rejected (HTTP {error.status})"
+        except ProviderBadResponse as error:
+            if error.status == 404:
+                return f"bad URL (HTTP 404 for GET {path})"
+            return f"bad response: {error.detail}"
+        except ProviderTimeout:
+            return f"unreachable (no answer within {within:g} s)"
+        except ProviderUnavailable as error:
+            return f"failing (HTTP {error.status})" if error.status else "unreachable"
+        except ProviderError as error:
+            return f"failing: {error.detail}"
+        return None
 
     def _open(self) -> ProviderUnavailable:
         wait = round(self.breaker.retry_in(), 1)

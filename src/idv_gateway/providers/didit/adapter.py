@@ -158,6 +158,10 @@ class DiditProvider:
     def __init__(self, *, upstream: Upstream) -> None:
         self._upstream = upstream
 
+    async def probe(self, within: float) -> str | None:
+        """Readiness: the cheapest authenticated read (one row of the list)."""
+        return await self._upstream.probe(LIST_PATH, {"limit": "1", "offset": "0"}, within)
+
     async def _page(
         self, params: dict[str, str], *, offset: int, limit: int, fresh: bool = False
     ) -> ListEnvelope:

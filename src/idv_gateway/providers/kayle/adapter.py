@@ -68,6 +68,10 @@ class KayleProvider:
     def __init__(self, *, upstream: Upstream) -> None:
         self._upstream = upstream
 
+    async def probe(self, within: float) -> str | None:
+        """Readiness: the cheapest authenticated read (one row of the list)."""
+        return await self._upstream.probe("/v1/sessions", {"limit": "1"}, within)
+
     async def list_sessions(
         self,
         flt: KayleFilter,
