@@ -42,7 +42,10 @@ async def test_both_providers_answering_is_ready_and_probes_are_reused(live_sims
 @pytest.mark.parametrize(
     ("overrides", "didit"),
     [
-        ({"didit_api_key": SecretStr("didit-wrong-key-for-tests")}, "auth rejected (HTTP 403)"),  # Didit answers 403
+        (
+            {"didit_api_key": SecretStr("didit-wrong-key-for-tests")},
+            "auth rejected (HTTP 403)",
+        ),  # Didit answers 403
         ({"didit_base_url": "kayle"}, "bad URL (HTTP 404 for GET /v3/sessions/)"),  # swapped
         ({"didit_base_url": "closed"}, "unreachable"),
     ],
@@ -58,7 +61,11 @@ async def test_a_misconfigured_provider_is_named_with_its_reason(
     async with live_harness(live_sims, **overrides) as harness:
         status, body = await _ready(harness)
     assert status == 503
-    assert body == {"status": "not ready", "providers": {"DIDIT": didit, "KAYLE": "ok"}, "demo": False}
+    assert body == {
+        "status": "not ready",
+        "providers": {"DIDIT": didit, "KAYLE": "ok"},
+        "demo": False,
+    }
     assert "wrong-key" not in str(body)
 
 
@@ -76,7 +83,9 @@ async def test_a_provider_down_or_too_slow_is_not_ready_within_the_probe_timeout
         status, body = await _ready(harness)
         elapsed = time.monotonic() - started
     assert status == 503
-    assert body["providers"]["DIDIT"] == f"unreachable (no answer within {PROBE_TIMEOUT_SECONDS:g} s)"
+    assert (
+        body["providers"]["DIDIT"] == f"unreachable (no answer within {PROBE_TIMEOUT_SECONDS:g} s)"
+    )
     assert elapsed < PROBE_TIMEOUT_SECONDS + 1.0
 
 
