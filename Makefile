@@ -4,10 +4,12 @@ PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST  ?= 127.0.0.1
 PORT  ?= 8000
+GRAPHIQL        := web/graphiql
+GRAPHIQL_ASSETS := src/idv_gateway/http/graphiql/assets/manifest.json
 
 .PHONY: install conformance-deps test lint format run bench clean
 
-install: $(STAMP)
+install: $(STAMP) $(GRAPHIQL_ASSETS)
 
 # Pinned versions live in requirements.lock; the project itself is installed editable.
 $(STAMP): pyproject.toml requirements.lock
@@ -15,6 +17,12 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
+
+# GraphiQL's browser files, from the npm packages pinned in web/graphiql, copied into the
+# Python package so the gateway serves them itself (no CDN; works offline).
+$(GRAPHIQL_ASSETS): $(GRAPHIQL)/package.json $(GRAPHIQL)/package-lock.json scripts/build_graphiql.py
+	cd $(GRAPHIQL) && npm ci --no-audit --no-fund --loglevel=error
+	python3 scripts/build_graphiql.py
 
 # Real clients for tests/conformance: npm packages from the committed lock, and Debian's
 # chromium for GraphiQL (nothing may download a browser at run time); CHROMIUM_PATH names
@@ -56,4 +64,5 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis \
-		$(CONFORMANCE)/node_modules artifacts
+		$(CONFORMANCE)/node_modules $(GRAPHIQL)/node_modules \
+		src/idv_gateway/http/graphiql/assets artifacts

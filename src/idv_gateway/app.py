@@ -12,7 +12,13 @@ from fastapi.responses import JSONResponse, Response
 
 from idv_gateway.config import Settings, get_settings
 from idv_gateway.domain import Provider
-from idv_gateway.http import Admission, BodyGuard, RequestObserver, graphql_router
+from idv_gateway.http import (
+    Admission,
+    BodyGuard,
+    RequestObserver,
+    graphiql_assets_router,
+    graphql_router,
+)
 from idv_gateway.observability import Metrics, metrics_response
 from idv_gateway.observability.tracing import configure_tracing
 from idv_gateway.pagination import CursorCodec
@@ -110,6 +116,7 @@ def create_app(
     # Outermost: every response gets its request id, every request is counted and logged.
     app.add_middleware(RequestObserver, metrics=metrics)
     app.include_router(graphql_router(metrics), prefix="/graphql")
+    app.include_router(graphiql_assets_router())
 
     @app.get("/metrics")
     async def prometheus_metrics() -> Response:

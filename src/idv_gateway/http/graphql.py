@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
 from graphql import GraphQLError
 from starlette import status
 from strawberry.fastapi import GraphQLRouter
@@ -22,6 +23,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from idv_gateway.http.admission import QUEUED_SECONDS
+from idv_gateway.http.graphiql import graphiql_page
 from idv_gateway.http.media import GRAPHQL_RESPONSE_JSON, JSON, negotiate_media_type
 from idv_gateway.observability.metrics import Metrics
 from idv_gateway.resilience import DEFAULT_DEADLINE_SECONDS, start_deadline
@@ -42,6 +44,10 @@ def _is_request_error(result: ExecutionResult, partial_errors: list[GraphQLError
 
 
 class _Router(GraphQLRouter[GatewayContext, None]):
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        del request
+        return graphiql_page()  # the gateway's own files, not Strawberry's CDN page
+
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
