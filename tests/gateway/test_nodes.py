@@ -62,3 +62,32 @@ async def test_deleted_session_is_null(harness: Harness) -> None:
     assert deleted.status_code == 204
     data = await harness.data("query($id: ID!) { node(id: $id) { id } }", {"id": node["id"]})
     assert data["node"] is None
+
+
+async def test_list_rows_and_decisions_give_liveness_and_face_match_on_one_scale(
+    harness: Harness,
+) -> None:
+    """Didit's list sends 0.98 where its decision sends 98.0 for the same check."""
+    data = await harness.data(
+        """{ kycSessions(first: 60) { edges { node { id
+             additionalDetails { liveness { score } faceMatch { score } }
+             decision { livenessChecks { score } faceMatches { score } } } } } }"""
+    )
+    compared = 0
+    for edge in data["kycSessions"]["edges"]:
+        node = edge["node"]
+        details, decision = node["additionalDetails"], node["decision"]
+        if details is None or decision is None:
+            continue
+        pairs = [
+            (details["liveness"], decision["livenessChecks"]),
+            (details["faceMatch"], decision["faceMatches"]),
+        ]
+        for summary, checks in pairs:
+            if summary is None or not checks or summary["score"] is None:
+                continue
+            assert 0 <= summary["score"] <= 100
+            # The list rounds the fraction to 2 decimals: within half a point of the check.
+            assert abs(summary["score"] - checks[0]["score"]) <= 0.5, node["id"]
+            compared += 1
+    assert compared >= 10

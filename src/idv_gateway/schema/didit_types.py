@@ -89,12 +89,18 @@ class PoaDetails:
 @strawberry.type(description="Liveness summary; present when a liveness check ran.")
 class LivenessDetails:
     method: str | None = _field(description="e.g. PASSIVE, ACTIVE_3D, FLASHING.")
-    score: float | None = _field(description="Liveness confidence score, rounded to 2 decimals.")
+    score: float | None = _field(
+        description="Liveness confidence, 0-100: the scale of the decision's liveness check "
+        "(Didit's list sends a fraction to 2 decimals, so this is a whole percent)."
+    )
 
 
 @strawberry.type(description="Face match summary; present when face match ran.")
 class FaceMatchDetails:
-    score: float | None = _field(description="Similarity score, rounded to 2 decimals.")
+    score: float | None = _field(
+        description="Face similarity, 0-100: the scale of the decision's face match "
+        "(Didit's list sends a fraction to 2 decimals, so this is a whole percent)."
+    )
     source_image: str | None = _field(description="Expiring (presigned) URL of the source image.")
     target_image: str | None = _field(description="Expiring (presigned) URL of the target image.")
 

@@ -7,8 +7,9 @@ every documented shape is accepted, and unknown enum values are kept raw.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -223,11 +224,22 @@ def _details(raw: _AdditionalDetails | None) -> AdditionalDetails | None:
         aml=aml,
         database_validation=build(DatabaseValidationSummary, raw.database_validation),
         poa=build(PoaSummary, raw.poa),
-        liveness=build(LivenessSummary, raw.liveness),
-        face_match=build(FaceMatchSummary, raw.face_match),
+        liveness=_percent(build(LivenessSummary, raw.liveness)),
+        face_match=_percent(build(FaceMatchSummary, raw.face_match)),
         phone_verification=build(PhoneVerificationSummary, raw.phone_verification),
         email_verification=build(EmailVerificationSummary, raw.email_verification),
     )
+
+
+_Scored = TypeVar("_Scored", LivenessSummary, FaceMatchSummary)
+
+
+def _percent(summary: _Scored | None) -> _Scored | None:
+    """List rows give these scores as fractions (0.98), decisions as percents (98.0) for
+    the same check: the gateway speaks percents everywhere."""
+    if summary is None or summary.score is None:
+        return summary
+    return dataclasses.replace(summary, score=round(summary.score * 100, 2))
 
 
 def is_business(row: _Row) -> bool:
