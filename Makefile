@@ -41,7 +41,7 @@ $(NPM_STAMP): $(CONFORMANCE)/package.json $(CONFORMANCE)/package-lock.json
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		chromium fonts-liberation
+		chromium fonts-liberation curl
 
 test: install conformance-deps
 	$(VENV)/bin/pytest

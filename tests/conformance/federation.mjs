@@ -1,6 +1,7 @@
 // Composes idv-gateway with a second subgraph (@apollo/composition), serves the supergraph
 // with a real @apollo/gateway inside @apollo/server, and runs one federated query through it.
 // Usage: node federation.mjs <idv-gateway /graphql URL> <risk subgraph URL> <query file>
+// Prints one JSON line; exits 1 when the answer is not a 200 without errors.
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import { composeServices } from '@apollo/composition';
@@ -41,6 +42,8 @@ try {
   });
   const body = await response.json();
   console.log(JSON.stringify({ status: response.status, supergraphBytes: composed.supergraphSdl.length, body }));
+  // A person running this by hand (docs/federation.md) sees failure in the exit code too.
+  if (response.status !== 200 || body.errors) process.exitCode = 1;
 } finally {
   await server.stop();
 }
