@@ -135,6 +135,9 @@ def _body_problem(body: bytes) -> str | None:
         return "batched requests (a JSON array) are not supported; send one request per POST"
     if not isinstance(value, dict):
         return "the body must be a JSON object: one GraphQL request"
+    operation = value.get("operationName")
+    if operation is not None and not isinstance(operation, str):
+        return "`operationName` must be a string or null"
     return _document_problem(value.get("query"))
 
 

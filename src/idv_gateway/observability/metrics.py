@@ -74,6 +74,22 @@ class Metrics:
             buckets=_LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self.refusals = Counter(
+            "idv_gateway_edge_refusals_total",
+            "Requests refused at the edge, by code (UNAUTHENTICATED, RATE_LIMITED, ...).",
+            ["code"],
+            registry=self.registry,
+        )
+        self.audit_written = Counter(
+            "idv_gateway_audit_events_written_total",
+            "Audit events written to the audit log.",
+            registry=self.registry,
+        )
+        self.audit_dropped = Counter(
+            "idv_gateway_audit_events_dropped_total",
+            "Audit events that could not be written (queue full or sink failing).",
+            registry=self.registry,
+        )
         self._live = _LiveCollector()
         self.registry.register(self._live)
         self._operation_names: set[str] = set()
@@ -82,7 +98,7 @@ class Metrics:
         """Client-chosen names become labels only while they are few and well-formed."""
         if name is None:
             return "anonymous"
-        if not _OPERATION.fullmatch(name):
+        if not isinstance(name, str) or not _OPERATION.fullmatch(name):
             return "invalid"
         if name in self._known_operations:
             return name
