@@ -30,6 +30,13 @@ def gateway_settings(**overrides: Any) -> Settings:
         "kayle_base_url": KAYLE_URL,
         "kayle_api_key": SecretStr(DEFAULT_KAYLE_API_KEY),
         "cursor_secret": SecretStr("test-cursor-secret-test-cursor-secret"),
+        # A trusted-network deployment: every caller reads everything. Tests of caller
+        # identity and scopes (tests/auth) turn authentication on.
+        "auth_disabled": True,
+        "introspection_enabled": True,
+        "graphiql_enabled": True,
+        "rate_limit_per_minute": 0,
+        "upstream_calls_per_minute": 0,
     }
     values.update(overrides)
     return Settings(**values)

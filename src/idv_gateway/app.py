@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import hmac
 import logging
 from collections.abc import AsyncIterator, Mapping
+from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 
 from idv_gateway.config import Settings, get_settings
@@ -19,11 +22,16 @@ from idv_gateway.http import (
     graphiql_assets_router,
     graphql_router,
 )
+from idv_gateway.http.callers import CallerEdge
+from idv_gateway.http.credentials import build_credentials
+from idv_gateway.http.lockdown import AllowedHosts
 from idv_gateway.observability import Metrics, metrics_response
+from idv_gateway.observability.audit import AuditLog
 from idv_gateway.observability.tracing import configure_tracing
 from idv_gateway.pagination import CursorCodec
 from idv_gateway.providers import DiditProvider, KayleProvider
 from idv_gateway.resilience.breaker import BreakerState
+from idv_gateway.resilience.client_limits import SlidingWindowLimiter
 from idv_gateway.schema.limits import Limits
 from idv_gateway.service import SessionService
 from idv_gateway.service.readiness import Readiness
@@ -60,10 +68,18 @@ def create_app(
     codec = CursorCodec(settings.cursor_key())
     metrics = Metrics(known_operations=settings.known_operations())
     configure_tracing(settings.otel_exporter, endpoint=settings.otel_endpoint)
+    jwks_client = httpx.AsyncClient(follow_redirects=False)
+    credentials = build_credentials(settings, jwks_client)
+    audit = AuditLog(
+        settings.audit_log, written=metrics.audit_written, dropped=metrics.audit_dropped
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
+            stack.push_async_callback(jwks_client.aclose)
+            await audit.start()
+            stack.push_async_callback(audit.stop)
             upstreams = await open_upstreams(settings, stack, transports, metrics)
             app.state.upstreams = upstreams
             if upstreams.cache is not None:
@@ -79,6 +95,12 @@ def create_app(
                 # A first page keeps its read plan while its answers can still be cached.
                 hint_reuse_seconds=settings.cache_list_ttl_seconds if settings.cache_enabled else 0,
             )
+            if not credentials.enforced:
+                logger.warning(
+                    "AUTHENTICATION OFF: anyone who reaches this port reads everything it "
+                    "serves (%s)",
+                    "the open embedded demo" if upstreams.demo else "IDV_GATEWAY_AUTH_DISABLED",
+                )
             if upstreams.demo:
                 logger.warning(
                     "EMBEDDED DEMO: no provider configured; serving simulated Didit and Kayle "
@@ -95,12 +117,15 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        openapi_url=None,
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     # Read per request by the GraphQL layer: the deadline and the query limits.
     app.state.settings = settings
     app.state.limits = Limits.from_settings(settings)
     app.state.metrics = metrics
+    app.state.audit = audit
+    app.state.auth_enforced = credentials.enforced
     app.add_middleware(
         BodyGuard,
         max_bytes=settings.max_request_bytes,
@@ -113,13 +138,52 @@ def create_app(
         max_queued=settings.max_queued_operations,
         queue_seconds=settings.admission_queue_seconds,
     )
+    # Who calls, and may they call now: before a refused request takes an admission slot.
+    app.add_middleware(
+        CallerEdge,
+        credentials=credentials,
+        requests=SlidingWindowLimiter(settings.rate_limit_per_minute),
+        upstream_calls=SlidingWindowLimiter(settings.upstream_calls_per_minute),
+        metrics=metrics,
+    )
+    if settings.cors_origin_list():
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origin_list(),
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "content-type", "x-api-key", "x-request-id"],
+            expose_headers=["x-request-id", "retry-after"],
+            max_age=600,
+        )
+    if settings.host_allow_list():
+        app.add_middleware(AllowedHosts, hosts=settings.host_allow_list())
     # Outermost: every response gets its request id, every request is counted and logged.
     app.add_middleware(RequestObserver, metrics=metrics)
-    app.include_router(graphql_router(metrics), prefix="/graphql")
-    app.include_router(graphiql_assets_router())
+    app.include_router(graphql_router(metrics, graphiql=settings.graphiql_on), prefix="/graphql")
+    if settings.graphiql_on:
+        app.include_router(graphiql_assets_router())
+
+    metrics_token = settings.metrics_token
 
     @app.get("/metrics")
-    async def prometheus_metrics() -> Response:
+    async def prometheus_metrics(request: Request) -> Response:
+        if metrics_token is not None:
+            expected = f"Bearer {metrics_token.get_secret_value()}".encode()
+            given = request.headers.get("authorization", "").encode("latin-1", "replace")
+            if not hmac.compare_digest(given, expected):
+                return JSONResponse(
+                    {
+                        "errors": [
+                            {
+                                "message": "`/metrics` needs its bearer token "
+                                "(IDV_GATEWAY_METRICS_TOKEN)",
+                                "extensions": {"code": "UNAUTHENTICATED"},
+                            }
+                        ]
+                    },
+                    status_code=401,
+                    headers={"www-authenticate": 'Bearer realm="idv-gateway-metrics"'},
+                )
         return metrics_response(metrics)
 
     @app.get("/healthz")
@@ -132,11 +196,16 @@ def create_app(
         if readiness is None:
             return JSONResponse({"status": "starting"}, status_code=503)
         report = await readiness.check()
-        body = {
-            "status": "ready" if report.ready else "not ready",
+        ready = report.ready and audit.problem is None
+        body: dict[str, Any] = {
+            "status": "ready" if ready else "not ready",
             "providers": {p.value: state for p, state in report.providers.items()},
             "demo": bool(request.app.state.upstreams.demo),
         }
-        return JSONResponse(body, status_code=200 if report.ready else 503)
+        if audit.enabled:
+            body["audit"] = audit.problem or "ok"
+        if not credentials.enforced:
+            body["warnings"] = ["authentication is off: anyone who reaches this port reads it all"]
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     return app

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from idv_gateway import __version__
+from idv_gateway.domain import ALL_SCOPES
 from idv_gateway.simulators import (
     DEFAULT_DIDIT_API_KEY,
     DEFAULT_KAYLE_API_KEY,
@@ -84,6 +85,21 @@ def _build_parser() -> argparse.ArgumentParser:
         "--api-key", default=None, help="the key callers must send (default: the demo key)"
     )
 
+    token = commands.add_parser(
+        "demo-token",
+        help="print a bearer token the embedded demo accepts (demo only)",
+        description="Print a bearer token for trying scopes against the embedded demo. Its "
+        "signing key is public and only the demo trusts it; a gateway with providers never "
+        "does. Known scopes: " + ", ".join(sorted(ALL_SCOPES)) + ".",
+    )
+    token.add_argument(
+        "--scopes", required=True, help="comma-separated scopes, e.g. sessions:read,pii:read"
+    )
+    token.add_argument("--tenant", default=None, help="the token's tenant claim (default: none)")
+    token.add_argument(
+        "--lifetime-seconds", type=_positive, default=3600, help="validity of the token"
+    )
+
     export = commands.add_parser("export-schema", help="print the GraphQL SDL")
     export.add_argument(
         "--federation", action="store_true", help="print the Apollo Federation subgraph SDL"
@@ -137,6 +153,19 @@ def _serve(args: argparse.Namespace) -> int:
     return serve(host=args.host, port=args.port, workers=args.workers)
 
 
+def _demo_token(args: argparse.Namespace) -> int:
+    from idv_gateway.http.demo_identity import demo_token
+
+    scopes = [s.strip() for s in args.scopes.split(",") if s.strip()]
+    try:
+        token = demo_token(scopes, tenant=args.tenant, lifetime_seconds=args.lifetime_seconds)
+    except ValueError as exc:
+        print(f"idv-gateway demo-token: {exc}", file=sys.stderr)
+        return 2
+    print(token)
+    return 0
+
+
 def _export_schema(args: argparse.Namespace) -> int:
     from idv_gateway.schema import export_sdl
 
@@ -150,6 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _simulate(args)
     if args.command == "serve":
         return _serve(args)
+    if args.command == "demo-token":
+        return _demo_token(args)
     return _export_schema(args)
 
 

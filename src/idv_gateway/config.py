@@ -11,6 +11,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -115,8 +116,42 @@ class Settings(BaseSettings):
     query_cost_budget: int = Field(
         default=1_000, ge=1, description="Estimated upstream rows and calls of one operation"
     )
-    introspection_enabled: bool = Field(
-        default=True, description="`__schema`/`__type`; federation's `_service` is unaffected"
+    # Caller identity and lockdown (docs/security.md).
+    auth_jwks_url: str | None = Field(
+        default=None, description="JWKS of the identity provider whose tokens are accepted"
+    )
+    auth_issuer: str | None = Field(default=None, description="Required `iss` of tokens")
+    auth_audience: str | None = Field(default=None, description="Required in `aud` of tokens")
+    auth_api_keys_file: Path | None = Field(
+        default=None, description="TOML file of service clients' API keys (SHA-256 only)"
+    )
+    auth_disabled: bool = Field(
+        default=False, description="Serve without authentication (an explicit opt-out)"
+    )
+    allowed_hosts: str = Field(
+        default="", description="Comma-separated Host header values accepted (empty: any)"
+    )
+    cors_origins: str = Field(
+        default="", description="Comma-separated browser origins allowed (empty: no CORS)"
+    )
+    graphiql_enabled: bool | None = Field(
+        default=None, description="GraphiQL in browsers (default: on in the demo only)"
+    )
+    introspection_enabled: bool | None = Field(
+        default=None,
+        description="`__schema`/`__type` and federation's `_service` (default: demo only)",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="Bearer token `/metrics` requires (unset: open)"
+    )
+    audit_log: str | None = Field(
+        default=None, description="JSONL file of personal-data reads, or `-` for stdout"
+    )
+    rate_limit_per_minute: int = Field(
+        default=600, ge=0, description="GraphQL requests per client and minute (0: no limit)"
+    )
+    upstream_calls_per_minute: int = Field(
+        default=3_000, ge=0, description="Upstream calls per client and minute (0: no limit)"
     )
 
     upstream_transport: Literal["aiohttp", "httpx"] = Field(
@@ -176,6 +211,32 @@ class Settings(BaseSettings):
         return [n.strip() for n in self.metric_operation_names.split(",") if n.strip()]
 
     @property
+    def auth_configured(self) -> bool:
+        return self.auth_jwks_url is not None or self.auth_api_keys_file is not None
+
+    @property
+    def auth_enforced(self) -> bool:
+        """The demo is open unless authentication is configured; a gateway with providers
+        is closed unless `auth_disabled` says otherwise (start-up refuses the middle)."""
+        if self.demo_mode:
+            return self.auth_configured
+        return not self.auth_disabled
+
+    @property
+    def graphiql_on(self) -> bool:
+        return self.demo_mode if self.graphiql_enabled is None else self.graphiql_enabled
+
+    @property
+    def introspection_on(self) -> bool:
+        return self.demo_mode if self.introspection_enabled is None else self.introspection_enabled
+
+    def host_allow_list(self) -> list[str]:
+        return [h.strip().lower() for h in self.allowed_hosts.split(",") if h.strip()]
+
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
     def demo_mode(self) -> bool:
         """No provider configured: `serve` runs both simulators in-process."""
         return self.didit_base_url is None and self.kayle_base_url is None
@@ -230,10 +291,43 @@ def configuration_problems(settings: Settings, environ: Mapping[str, str]) -> li
                 f"{ENV_PREFIX}{provider}_{missing} is missing: {ENV_PREFIX}{provider}_{have} "
                 "is set, and a provider needs both"
             )
+    problems.extend(_auth_problems(settings))
     if not settings.demo_mode and settings.cursor_secret is None:
         problems.append(
             f"{ENV_PREFIX}CURSOR_SECRET is missing: it signs pagination cursors when providers "
             "are configured, and must be the same on every worker"
+        )
+    return problems
+
+
+def _auth_problems(settings: Settings) -> list[str]:
+    problems: list[str] = []
+    token_settings = {
+        "AUTH_JWKS_URL": settings.auth_jwks_url,
+        "AUTH_ISSUER": settings.auth_issuer,
+        "AUTH_AUDIENCE": settings.auth_audience,
+    }
+    given = [name for name, value in token_settings.items() if value]
+    if given and len(given) < len(token_settings):
+        missing = [ENV_PREFIX + n for n in token_settings if n not in given]
+        problems.append(
+            f"{', '.join(missing)} missing: tokens are checked against a JWKS, an issuer and "
+            "an audience together"
+        )
+    if settings.auth_jwks_url is not None:
+        parts = urlsplit(settings.auth_jwks_url)
+        if "@" in settings.auth_jwks_url or parts.scheme not in ("http", "https"):
+            problems.append(f"{ENV_PREFIX}AUTH_JWKS_URL: must be an https:// (or http://) URL")
+    if settings.auth_disabled and settings.auth_configured:
+        problems.append(
+            f"{ENV_PREFIX}AUTH_DISABLED=true contradicts the authentication settings given"
+        )
+    if not settings.demo_mode and not settings.auth_disabled and not settings.auth_configured:
+        problems.append(
+            "no caller authentication is configured, and this gateway serves personal data: "
+            f"set {ENV_PREFIX}AUTH_JWKS_URL (with _ISSUER and _AUDIENCE) or "
+            f"{ENV_PREFIX}AUTH_API_KEYS_FILE, or {ENV_PREFIX}AUTH_DISABLED=true to let anyone "
+            "who reaches the port read everything"
         )
     return problems
 

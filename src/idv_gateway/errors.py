@@ -2,6 +2,7 @@
 
     GatewayError                    code             retryable
     ├── BadUserInput                BAD_USER_INPUT   no  (fix the request)
+    ├── Forbidden                   FORBIDDEN        no  (ask for the `requiredScopes`)
     ├── QueryTooComplex             QUERY_TOO_COMPLEX      no  (ask for less)
     └── ProviderError                                (carries provider and HTTP status)
         ├── ProviderAuthFailed      PROVIDER_AUTH_FAILED   no  (fix the credential)
@@ -24,6 +25,7 @@ from idv_gateway.domain import Provider
 
 __all__ = [
     "BadUserInput",
+    "Forbidden",
     "GatewayError",
     "ProviderAuthFailed",
     "ProviderBadResponse",
@@ -59,6 +61,19 @@ class BadUserInput(GatewayError):
         if self.argument is not None:
             extensions["argument"] = self.argument
         return extensions
+
+
+class Forbidden(GatewayError):
+    """The caller is who they say, but lacks a scope this field or filter needs."""
+
+    code = "FORBIDDEN"
+
+    def __init__(self, message: str, *, required_scopes: list[str]) -> None:
+        super().__init__(message)
+        self.required_scopes = required_scopes
+
+    def extensions(self) -> dict[str, Any]:
+        return {**super().extensions(), "requiredScopes": self.required_scopes}
 
 
 class QueryTooComplex(GatewayError):

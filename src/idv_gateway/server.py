@@ -13,6 +13,7 @@ from idv_gateway.http.header_timeout import (
     ENV_VARIABLE as HEADER_TIMEOUT_VARIABLE,
     HeaderTimeoutProtocol,
 )
+from idv_gateway.http.identity import load_api_keys
 from idv_gateway.observability.logs import logging_config
 from idv_gateway.upstreams import DEMO_SIZES
 
@@ -29,6 +30,13 @@ def serve(*, host: str, port: int, workers: int) -> int:
             print(f"idv-gateway: {name}: {error['msg']}", file=sys.stderr)
         return 2
     problems = configuration_problems(settings, os.environ)
+    if settings.auth_api_keys_file is not None:
+        try:
+            load_api_keys(settings.auth_api_keys_file)
+        except ValueError as exc:
+            problems.extend(
+                f"IDV_GATEWAY_AUTH_API_KEYS_FILE: {line}" for line in str(exc).split("\n")
+            )
     for problem in problems:
         print(f"idv-gateway: {problem}", file=sys.stderr)
     if problems:
@@ -39,15 +47,30 @@ def serve(*, host: str, port: int, workers: int) -> int:
             "No provider is configured, so both simulators run in-process with seeded data:\n"
             f"  Didit: {DEMO_SIZES['kyc']} KYC + {DEMO_SIZES['kyb']} KYB sessions, "
             f"Kayle: {DEMO_SIZES['kayle']} sessions (seed {settings.demo_seed}).\n"
-            "Set IDV_GATEWAY_DIDIT_BASE_URL and IDV_GATEWAY_KAYLE_BASE_URL for real providers.",
+            "Set IDV_GATEWAY_DIDIT_BASE_URL and IDV_GATEWAY_KAYLE_BASE_URL for real providers.\n"
+            + (
+                "Authentication: enforced (IDV_GATEWAY_AUTH_* is set); `idv-gateway demo-token "
+                "--scopes sessions:read` prints a token this demo accepts."
+                if settings.auth_enforced
+                else "Authentication: OFF (open demo: every caller holds every scope). Try "
+                "scopes with a token from `idv-gateway demo-token --scopes sessions:read`."
+            ),
             file=sys.stderr,
         )
     else:
         for name, url in (("Didit", settings.didit_base_url), ("Kayle", settings.kayle_base_url)):
             print(f"{name}: {url or 'not configured'}", file=sys.stderr)  # URLs, never keys
+        print(
+            "Authentication: "
+            + ("enforced" if settings.auth_enforced else "OFF (IDV_GATEWAY_AUTH_DISABLED=true)"),
+            file=sys.stderr,
+        )
     print(f"Workers: {workers}", file=sys.stderr)
     os.environ[HEADER_TIMEOUT_VARIABLE] = str(settings.header_read_timeout_seconds)
-    print(f"GraphiQL: http://{host}:{port}/graphql", file=sys.stderr, flush=True)
+    if settings.graphiql_on:
+        print(f"GraphiQL: http://{host}:{port}/graphql", file=sys.stderr, flush=True)
+    else:
+        print(f"GraphQL: http://{host}:{port}/graphql", file=sys.stderr, flush=True)
     uvicorn.run(
         "idv_gateway.app:create_app",
         factory=True,

@@ -158,17 +158,28 @@ async def test_every_limit_answers_query_too_complex_before_any_upstream_call(
         assert (await upstream_requests(harness)) == {"DIDIT": 0, "KAYLE": 0}
 
 
-async def test_introspection_can_be_switched_off_but_federation_keeps_working() -> None:
+async def test_introspection_off_hides_the_schema_and_the_subgraph_sdl_too() -> None:
     async with local_harness(introspection_enabled=False) as harness:
         body = await harness.query("{ __schema { queryType { name } } }")
         assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
         assert "introspection has been disabled" in body["errors"][0]["message"]
         body = await harness.query('{ __type(name: "Session") { name } }')
         assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
-        data = await harness.data("{ __typename _service { sdl } }")
-        assert "type KycSession" in data["_service"]["sdl"]
+        body = await harness.query("{ __typename _service { sdl } }")  # the same schema
+        assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+        assert "export-schema --federation" in body["errors"][0]["message"]
+        assert "data" not in body or body["data"] is None
+        # A router resolving entities still works: only the schema itself is hidden.
+        page = await harness.data("{ kycSessions(first: 1) { edges { node { id } } } }")
+        gid = page["kycSessions"]["edges"][0]["node"]["id"]
+        entities = await harness.data(
+            "query ($r: [_Any!]!) { _entities(representations: $r) { ... on KycSession { id } } }",
+            {"r": [{"__typename": "KycSession", "id": gid}]},
+        )
+        assert entities["_entities"] == [{"id": gid}]
     async with local_harness() as harness:
         assert (await harness.data("{ __schema { queryType { name } } }"))["__schema"]
+        assert "type KycSession" in (await harness.data("{ _service { sdl } }"))["_service"]["sdl"]
 
 
 @pytest.mark.parametrize("representations", ["false", "[{}]", '["KycSession"]', "[{id: 1}]"])

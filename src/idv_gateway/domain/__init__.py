@@ -6,6 +6,7 @@ contracts in `pyproject.toml` keep it that way. Decision checks live in
 `domain.checks`, `domain.kyb_checks` and `domain.screening`.
 """
 
+from idv_gateway.domain.caller import ALL_SCOPES, Caller, CallerKind, Scope
 from idv_gateway.domain.decision import Decision, KybDecision, KycDecision
 from idv_gateway.domain.filters import KayleFilter, KybFilter, KycFilter, SessionFilter
 from idv_gateway.domain.sessions import (
@@ -34,9 +35,12 @@ from idv_gateway.domain.sessions import (
 )
 
 __all__ = [
+    "ALL_SCOPES",
     "AdditionalDetails",
     "AmlSummary",
     "AttemptStatus",
+    "Caller",
+    "CallerKind",
     "ContactEmail",
     "ContactPhone",
     "DatabaseValidationSummary",
@@ -58,6 +62,7 @@ __all__ = [
     "PhoneVerificationSummary",
     "PoaSummary",
     "Provider",
+    "Scope",
     "Session",
     "SessionFilter",
     "SessionSource",

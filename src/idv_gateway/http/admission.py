@@ -13,12 +13,13 @@ ASGI scope's state), so the deadline holds from arrival, not from admission.
 from __future__ import annotations
 
 import asyncio
-import json
 import math
 import time
 from collections import deque
 
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from idv_gateway.http.responses import send_error
 
 __all__ = ["QUEUED_SECONDS", "Admission"]
 
@@ -89,30 +90,12 @@ class Admission:
 
 
 async def _overloaded(send: Send, *, retry_after: int) -> None:
-    body = json.dumps(
-        {
-            "errors": [
-                {
-                    "message": "the gateway is at capacity; retry after "
-                    f"{retry_after} s or on another instance",
-                    "extensions": {
-                        "code": "OVERLOADED",
-                        "retryable": True,
-                        "retryAfterSeconds": retry_after,
-                    },
-                }
-            ]
-        }
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 503,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"retry-after", str(retry_after).encode()),
-            ],
-        }
+    await send_error(
+        send,
+        status=503,
+        message=f"the gateway is at capacity; retry after {retry_after} s or on another instance",
+        code="OVERLOADED",
+        headers=[(b"retry-after", str(retry_after).encode())],
+        retryable=True,
+        retryAfterSeconds=retry_after,
     )
-    await send({"type": "http.response.body", "body": body})

@@ -12,7 +12,8 @@ providers plus an error naming the failed one), is HTTP 200 under both media typ
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Literal
 
 from fastapi import Request, Response
 from fastapi.responses import HTMLResponse
@@ -23,8 +24,11 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from idv_gateway.http.admission import QUEUED_SECONDS
+from idv_gateway.http.callers import CALLER
 from idv_gateway.http.graphiql import graphiql_page
 from idv_gateway.http.media import GRAPHQL_RESPONSE_JSON, JSON, negotiate_media_type
+from idv_gateway.observability.audit import AuditLog
+from idv_gateway.observability.logs import current_request_id
 from idv_gateway.observability.metrics import Metrics
 from idv_gateway.resilience import DEFAULT_DEADLINE_SECONDS, start_deadline
 from idv_gateway.schema import GatewayContext, build_schema
@@ -70,6 +74,8 @@ class _Router(GraphQLRouter[GatewayContext, None]):
             sub_response.media_type = media_type
             if request_error:
                 sub_response.status_code = _request_error_status(formatted)
+        if context is not None and not context.audit.empty:
+            _audit(request, context)
         return response
 
     def create_response(
@@ -83,6 +89,9 @@ class _Router(GraphQLRouter[GatewayContext, None]):
             status_code=sub_response.status_code or status.HTTP_200_OK,
         )
         response.headers.raw.extend(sub_response.headers.raw)
+        # Answers carry people's data: no shared cache may keep them, no browser sniff them.
+        response.headers["cache-control"] = "no-store"
+        response.headers["x-content-type-options"] = "nosniff"
         return response
 
 
@@ -102,11 +111,38 @@ async def _context(request: Request, response: Response) -> GatewayContext:
     seconds = settings.request_deadline_seconds if settings else DEFAULT_DEADLINE_SECONDS
     queued = float(getattr(request.state, QUEUED_SECONDS, 0.0))
     start_deadline(max(0.0, seconds - queued))  # the deadline runs from arrival
+    caller = getattr(request.state, CALLER, None)
     context = GatewayContext(service=request.app.state.service)
+    if caller is not None:  # else: no scope at all (the edge always sets one)
+        context.caller = caller
     request.state.gateway_context = context
     request.state.sub_response = response
     return context
 
 
-def graphql_router(metrics: Metrics | None = None) -> GraphQLRouter[GatewayContext, None]:
-    return _Router(build_schema(metrics), context_getter=_context, graphql_ide="graphiql")
+def _audit(request: Request, context: GatewayContext) -> None:
+    audit: AuditLog | None = getattr(request.app.state, "audit", None)
+    if audit is None or not audit.enabled:
+        return
+    caller = context.caller
+    read = context.audit.read
+    audit.record(
+        {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "requestId": current_request_id(),
+            "subject": caller.subject,
+            "client": caller.client,
+            "callerKind": caller.kind.value,
+            "tenant": caller.tenant,
+            "operation": context.audit.operation,
+            "sessions": sorted(gid for gid in read if gid),
+            "fields": sorted({coordinate for fields in read.values() for coordinate in fields}),
+        }
+    )
+
+
+def graphql_router(
+    metrics: Metrics | None = None, *, graphiql: bool = True
+) -> GraphQLRouter[GatewayContext, None]:
+    ide: Literal["graphiql"] | None = "graphiql" if graphiql else None
+    return _Router(build_schema(metrics), context_getter=_context, graphql_ide=ide)

@@ -41,6 +41,7 @@ from idv_gateway.resilience import (
     retry_delay,
 )
 from idv_gateway.resilience.breaker import Permit
+from idv_gateway.resilience.client_limits import charge_upstream_call
 
 __all__ = ["CachePolicy", "Upstream"]
 
@@ -177,6 +178,7 @@ class Upstream:
     ) -> Any:
         """One HTTP call, as a span and in the upstream metrics (by route template)."""
         route = "GET " + _ID_SEGMENT.sub("{id}", path)
+        charge_upstream_call()  # to the calling client's per-minute budget
         started = time.perf_counter()
         status = "200"
         with tracer.start_as_current_span(

@@ -8,6 +8,7 @@ import strawberry
 
 from idv_gateway.observability.metrics import Metrics
 from idv_gateway.observability.operations import OperationObserver
+from idv_gateway.schema.access import AuditOperation, enforce_access
 from idv_gateway.schema.context import GatewayContext, Info
 from idv_gateway.schema.didit_types import KybSession, KycSession
 from idv_gateway.schema.documents import CachedDocuments
@@ -34,15 +35,17 @@ def build_schema(metrics: Metrics | None = None) -> strawberry.Schema:
     """`metrics`: count and time every operation (the served schema passes its app's)."""
     # QueryLimits first: it sets the parse options and rules the document cache keys on,
     # and its shape check refuses a document before validation runs.
-    extensions: list[Any] = [QueryLimits, CachedDocuments]
+    extensions: list[Any] = [QueryLimits, CachedDocuments, AuditOperation]
     if metrics is not None:
         extensions.append(lambda: OperationObserver(metrics=metrics))
-    return _Schema(
+    schema = _Schema(
         query=Query,
         types=[KycSession, KybSession, KayleSession],
         extensions=extensions,
         federation_version=FEDERATION_VERSION,
     )
+    enforce_access(schema._schema)
+    return schema
 
 
 def export_sdl(*, federation: bool = False) -> str:

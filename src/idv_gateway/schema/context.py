@@ -9,6 +9,8 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.fastapi import BaseContext
 
+from idv_gateway.domain import Caller, CallerKind
+from idv_gateway.schema.audit_trail import AuditTrail
 from idv_gateway.schema.loaders import Loaders
 from idv_gateway.service import SessionService
 
@@ -18,6 +20,11 @@ __all__ = ["GatewayContext", "Info"]
 @dataclass
 class GatewayContext(BaseContext):
     service: SessionService
+    # Who asks (verified at the HTTP edge); without one, nothing that needs a scope.
+    caller: Caller = field(
+        default_factory=lambda: Caller(CallerKind.OPEN, "nobody", "in-process", frozenset())
+    )
+    audit: AuditTrail = field(default_factory=AuditTrail)
     # Built per request: DataLoaders cache per key and must never outlive a request.
     loaders: Loaders = field(init=False)
     # Errors that accompany data (a provider failed, the others answered); appended to the

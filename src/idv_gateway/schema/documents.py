@@ -38,6 +38,10 @@ class DocumentCache:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def holds(self, query: str) -> bool:
+        """Whether some entry is this text (under any rules); for tests and diagnostics."""
+        return any(isinstance(k, tuple) and k and k[0] == query for k in self._entries)
+
     def get(self, key: Hashable) -> DocumentNode | None:
         entry = self._entries.get(key)
         if entry is None:

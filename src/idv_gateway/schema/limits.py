@@ -32,7 +32,7 @@ from graphql import (
     get_operation_ast,
     value_from_ast_untyped,
 )
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql.validation import NoSchemaIntrospectionCustomRule, ValidationRule
 from strawberry.extensions import SchemaExtension
 
 from idv_gateway.config import Settings
@@ -41,7 +41,7 @@ from idv_gateway.errors import BadUserInput, GatewayError, QueryTooComplex
 from idv_gateway.schema.query import DEFAULT_FIRST
 from idv_gateway.service import MAX_PAGE_SIZE
 
-__all__ = ["Cost", "Limits", "QueryLimits", "measure"]
+__all__ = ["Cost", "Limits", "NoServiceSdlRule", "QueryLimits", "measure"]
 
 # Root connections and the number of sources each reads.
 _CONNECTIONS = {
@@ -78,7 +78,7 @@ class Limits:
             max_aliases=settings.max_query_aliases,
             max_tokens=settings.max_query_tokens,
             cost_budget=settings.query_cost_budget,
-            introspection=settings.introspection_enabled,
+            introspection=settings.introspection_on,
         )
 
 
@@ -304,6 +304,21 @@ def check(limits: Limits, cost: Cost) -> None:
         )
 
 
+class NoServiceSdlRule(ValidationRule):
+    """Federation's `_service { sdl }` is the whole schema: off with introspection."""
+
+    def enter_field(self, node: FieldNode, *_args: Any) -> None:
+        if node.name.value == "_service":
+            self.report_error(
+                GraphQLError(
+                    "GraphQL introspection has been disabled, and with it federation's "
+                    "`_service`: compose from `idv-gateway export-schema --federation`, or set "
+                    "IDV_GATEWAY_INTROSPECTION_ENABLED=true",
+                    node,
+                )
+            )
+
+
 # Outside an app (a schema executed in-process): the documented defaults of `Settings`.
 _DEFAULT_LIMITS = Limits.from_settings(Settings.model_construct())
 
@@ -322,7 +337,11 @@ class QueryLimits(SchemaExtension):
         context = self.execution_context
         context.parse_options["max_tokens"] = limits.max_tokens
         if not limits.introspection:
-            context.validation_rules = (*context.validation_rules, NoSchemaIntrospectionCustomRule)
+            context.validation_rules = (
+                *context.validation_rules,
+                NoSchemaIntrospectionCustomRule,
+                NoServiceSdlRule,
+            )
         yield
 
     def on_validate(self) -> Iterator[None]:

@@ -10,6 +10,7 @@ import strawberry
 
 from idv_gateway.errors import BadUserInput, GatewayError
 from idv_gateway.feed import FeedPage
+from idv_gateway.schema.access import require_filter_access
 from idv_gateway.schema.connection import Connection, to_graphql
 from idv_gateway.schema.context import Info
 from idv_gateway.schema.didit_types import KybSession, KycSession
@@ -77,6 +78,7 @@ async def _connection(
 
     async def call() -> FeedPage:
         _forward_only(last, before)
+        require_filter_access(filter_input, info.context.caller.scopes, name)
         return await info.context.service.page(
             name,
             filter_input.to_filter(),
