@@ -75,6 +75,17 @@ URL = "https://verification.didit.example"
             "IDV_GATEWAY_CURSOR_SECRET is missing: it signs pagination cursors",
         ),
         (
+            {"IDV_GATEWAY_AUTH_DISABLED": None},
+            "no caller authentication is configured, and this gateway serves personal data",
+        ),
+        (
+            {
+                "IDV_GATEWAY_AUTH_JWKS_URL": "https://login.example.test/jwks",
+                "IDV_GATEWAY_AUTH_DISABLED": None,
+            },
+            "IDV_GATEWAY_AUTH_ISSUER, IDV_GATEWAY_AUTH_AUDIENCE missing",
+        ),
+        (
             {"IDV_GATEWAY_MAX_QUERY_DEPTH": "deep"},
             "IDV_GATEWAY_MAX_QUERY_DEPTH: Input should be a valid integer",
         ),
@@ -87,6 +98,7 @@ def test_each_misconfiguration_is_one_line_and_exit_code_2(
         "IDV_GATEWAY_DIDIT_BASE_URL": URL,
         "IDV_GATEWAY_DIDIT_API_KEY": "didit-key-not-a-secret",
         "IDV_GATEWAY_CURSOR_SECRET": SECRET,
+        "IDV_GATEWAY_AUTH_DISABLED": "true",
     }
     merged = {k: v for k, v in {**base, **env}.items() if v is not None}
     result = _serve(**merged)
@@ -101,7 +113,11 @@ def test_a_complete_configuration_has_no_problem() -> None:
     from idv_gateway.config import Settings, configuration_problems
 
     settings = Settings(
-        didit_base_url=URL, didit_api_key="k", cursor_secret=SECRET, kayle_base_url=None
+        didit_base_url=URL,
+        didit_api_key="k",
+        cursor_secret=SECRET,
+        kayle_base_url=None,
+        auth_disabled=True,
     )
     assert configuration_problems(settings, {"IDV_GATEWAY_DIDIT_BASE_URL": URL}) == []
     assert configuration_problems(Settings(), {}) == []  # the embedded demo
@@ -155,14 +171,16 @@ def test_start_up_names_the_providers_and_never_their_keys() -> None:
             "IDV_GATEWAY_DIDIT_BASE_URL": URL,
             "IDV_GATEWAY_DIDIT_API_KEY": key,
             "IDV_GATEWAY_CURSOR_SECRET": SECRET,
+            "IDV_GATEWAY_AUTH_DISABLED": "true",
         },
-        4,
+        5,
     )
     assert lines == [
         f"Didit: {URL}",
         "Kayle: not configured",
+        "Authentication: OFF (IDV_GATEWAY_AUTH_DISABLED=true)",
         "Workers: 1",
-        f"GraphiQL: http://127.0.0.1:{port}/graphql",
+        f"GraphQL: http://127.0.0.1:{port}/graphql",  # GraphiQL is off outside the demo
     ]
 
 
