@@ -25,6 +25,7 @@ from idv_gateway.http import (
 from idv_gateway.http.callers import CallerEdge
 from idv_gateway.http.credentials import build_credentials
 from idv_gateway.http.lockdown import AllowedHosts
+from idv_gateway.http.trusted_documents import TrustedDocuments, load_manifest
 from idv_gateway.observability import Metrics, metrics_response
 from idv_gateway.observability.audit import AuditLog
 from idv_gateway.observability.tracing import configure_tracing
@@ -66,7 +67,12 @@ def create_app(
             "pagination cursors and must be the same on every worker"
         )
     codec = CursorCodec(settings.cursor_key())
-    metrics = Metrics(known_operations=settings.known_operations())
+    manifest = (
+        None if settings.trusted_documents is None else load_manifest(settings.trusted_documents)
+    )
+    # Names the operator ships (trusted documents, the allow-list) are labels first.
+    known = [*settings.known_operations(), *(sorted(manifest.names) if manifest else [])]
+    metrics = Metrics(known_operations=known)
     configure_tracing(settings.otel_exporter, endpoint=settings.otel_endpoint)
     jwks_client = httpx.AsyncClient(follow_redirects=False)
     credentials = build_credentials(settings, jwks_client)
@@ -126,6 +132,8 @@ def create_app(
     app.state.metrics = metrics
     app.state.audit = audit
     app.state.auth_enforced = credentials.enforced
+    if manifest is not None:  # inside BodyGuard: it sees whole, well-formed bodies
+        app.add_middleware(TrustedDocuments, manifest=manifest)
     app.add_middleware(
         BodyGuard,
         max_bytes=settings.max_request_bytes,

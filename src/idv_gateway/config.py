@@ -141,6 +141,9 @@ class Settings(BaseSettings):
         default=None,
         description="`__schema`/`__type` and federation's `_service` (default: demo only)",
     )
+    trusted_documents: Path | None = Field(
+        default=None, description="Manifest of the only documents that may run (Apollo or Relay)"
+    )
     metrics_token: SecretStr | None = Field(
         default=None, description="Bearer token `/metrics` requires (unset: open)"
     )

@@ -14,6 +14,7 @@ from idv_gateway.http.header_timeout import (
     HeaderTimeoutProtocol,
 )
 from idv_gateway.http.identity import load_api_keys
+from idv_gateway.http.trusted_documents import load_manifest
 from idv_gateway.observability.logs import logging_config
 from idv_gateway.upstreams import DEMO_SIZES
 
@@ -30,6 +31,11 @@ def serve(*, host: str, port: int, workers: int) -> int:
             print(f"idv-gateway: {name}: {error['msg']}", file=sys.stderr)
         return 2
     problems = configuration_problems(settings, os.environ)
+    if settings.trusted_documents is not None:
+        try:
+            load_manifest(settings.trusted_documents)
+        except ValueError as exc:
+            problems.append(f"IDV_GATEWAY_TRUSTED_DOCUMENTS: {exc}")
     if settings.auth_api_keys_file is not None:
         try:
             load_api_keys(settings.auth_api_keys_file)

@@ -11,6 +11,7 @@ apps; running the generated queries against the gateway proves they also execute
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import shutil
@@ -19,6 +20,10 @@ from typing import Any
 
 import httpx
 import pytest
+from asgi_lifespan import LifespanManager
+
+from idv_gateway.app import create_app
+from idv_gateway.config import Settings
 
 from .conftest import HERE, ROOT, node_tool
 
@@ -109,3 +114,39 @@ def test_the_generated_queries_page_filter_and_refetch(compiled: Path, gateway_u
     again = _execute(gateway_url, refetch, {"id": row["id"]})["node"]
     assert again["id"] == row["id"]
     assert again["createdAt"] == row["createdAt"]
+
+
+def test_persisted_queries_run_by_id_against_trusted_documents(tmp_path: Path) -> None:
+    """relay-compiler's `persistConfig` writes the manifest; the gateway runs only its ids."""
+    project = _project(tmp_path)
+    config = json.loads((project / "relay.config.json").read_text())
+    config["persistConfig"] = {"file": "./persisted_queries.json", "algorithm": "SHA256"}
+    (project / "relay.config.json").write_text(json.dumps(config))
+    manifest = project / "persisted_queries.json"
+    manifest.write_text("{}")  # relay-compiler fills the file it is given
+    run = _compile(project)
+    assert run.returncode == 0, f"{run.stdout}\n{run.stderr}"
+    artifact = (
+        project / "src" / "__generated__" / "SessionsListPaginationQuery.graphql.ts"
+    ).read_text()
+    match = re.search(r'"id": "([0-9a-f]{64})"', artifact)
+    assert match and '"text": null' in artifact, "the artifact names its query by id only"
+    document_id = match.group(1)
+    assert document_id in json.loads(manifest.read_text())
+    asyncio.run(_run_by_id(manifest, document_id, json.loads(manifest.read_text())[document_id]))
+
+
+async def _run_by_id(manifest: Path, document_id: str, text: str) -> None:
+    # The open demo with trusted documents: only the manifest's operations run.
+    app = create_app(Settings(trusted_documents=manifest))
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://t") as c,
+    ):
+        by_id = await c.post(
+            "/graphql", json={"documentId": document_id, "variables": {"count": 4}}
+        )
+        assert len(by_id.json()["data"]["sessions"]["edges"]) == 4, by_id.text
+        free = await c.post("/graphql", json={"query": text, "variables": {"count": 4}})
+        assert free.status_code == 400
+        assert free.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"

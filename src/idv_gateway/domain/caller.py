@@ -43,4 +43,6 @@ class Caller:
 
     @classmethod
     def open(cls, client: str) -> Caller:
-        return cls(CallerKind.OPEN, "anonymous", client, ALL_SCOPES)
+        """Every scope but `documents:any`: a trusted-documents manifest binds even an open
+        gateway (its operator chose which operations run)."""
+        return cls(CallerKind.OPEN, "anonymous", client, ALL_SCOPES - {Scope.DOCUMENTS_ANY.value})

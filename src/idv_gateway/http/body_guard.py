@@ -80,7 +80,7 @@ class BodyGuard:
                 return
         if _is_graphql(scope):
             send = _json_errors(send)
-        await self.app(scope, _replay(body, receive), send)
+        await self.app(scope, replay_body(body, receive), send)
 
     async def _read(self, receive: Receive) -> bytes | None:
         """The whole body, or None as soon as it goes over `max_bytes`."""
@@ -263,7 +263,8 @@ async def _refuse_websocket(receive: Receive, send: Send) -> None:
         )
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay_body(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands the app `body` (already read) in one message."""
     sent = False
 
     async def replay() -> Message:
