@@ -61,6 +61,8 @@ def test_a_federated_query_crosses_both_subgraphs(
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout.strip().splitlines()[-1])
     assert result["status"] == 200
+    # The composed supergraph carries the field policy for routers that enforce it.
+    assert result["securityDirectives"] > 100
     body = result["body"]
     assert "errors" not in body, body["errors"]
     assert body["data"]["riskModelVersion"] == "2026.11"

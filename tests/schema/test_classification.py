@@ -64,3 +64,46 @@ def test_docs_security_lists_exactly_the_personal_fields() -> None:
         assert sample in PERSONAL
     for sample in ("KybSession.companyName", "KybSession.registrationNumber", "KycSession.status"):
         assert sample in PUBLIC
+
+
+def test_the_subgraph_sdl_declares_the_same_policy_to_routers() -> None:
+    """`@requiresScopes` on every object field that needs a scope, never on an interface."""
+    from graphql import (
+        InterfaceTypeDefinitionNode,
+        ObjectTypeDefinitionNode,
+        parse,
+        value_from_ast_untyped,
+    )
+
+    from idv_gateway.schema import export_sdl
+    from idv_gateway.schema.classification import DECISION_FIELDS, SESSION_ROOT_FIELDS
+
+    declared: dict[str, list[str]] = {}
+    on_interfaces = 0
+    for definition in parse(export_sdl(federation=True)).definitions:
+        if isinstance(definition, InterfaceTypeDefinitionNode):
+            on_interfaces += sum(
+                d.name.value == "requiresScopes"
+                for f in definition.fields or ()
+                for d in f.directives or ()
+            )
+        if not isinstance(definition, ObjectTypeDefinitionNode):
+            continue
+        for field in definition.fields or ():
+            for directive in field.directives or ():
+                if directive.name.value == "requiresScopes":
+                    scopes = value_from_ast_untyped(directive.arguments[0].value)  # type: ignore[index]
+                    declared[f"{definition.name.value}.{field.name.value}"] = [
+                        scope for group in scopes for scope in group
+                    ]
+    assert on_interfaces == 0  # federation 2.9 rejects them there
+    object_personal = {c for c in PERSONAL if c.split(".")[0] in _object_types()}
+    assert {c for c, s in declared.items() if s == ["pii:read"]} == object_personal
+    assert {c for c, s in declared.items() if s == ["decisions:read"]} == DECISION_FIELDS
+    roots = {c for c in SESSION_ROOT_FIELDS if c != "Query._entities"}
+    assert {c for c, s in declared.items() if s == ["sessions:read"]} == roots
+
+
+def _object_types() -> set[str]:
+    schema = build_schema()._schema
+    return {n for n, t in schema.type_map.items() if isinstance(t, GraphQLObjectType)}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Literal
 
 import strawberry
+from strawberry.types.base import StrawberryObjectDefinition
 
 from idv_gateway.observability.metrics import Metrics
 from idv_gateway.observability.operations import OperationObserver
@@ -14,6 +16,7 @@ from idv_gateway.schema.didit_types import KybSession, KycSession
 from idv_gateway.schema.documents import CachedDocuments
 from idv_gateway.schema.kayle_types import KayleSession
 from idv_gateway.schema.limits import QueryLimits
+from idv_gateway.schema.policy_directives import declare_policy
 from idv_gateway.schema.query import Query
 from idv_gateway.schema.sdl import client_sdl
 
@@ -38,6 +41,7 @@ def build_schema(metrics: Metrics | None = None) -> strawberry.Schema:
     extensions: list[Any] = [QueryLimits, CachedDocuments, AuditOperation]
     if metrics is not None:
         extensions.append(lambda: OperationObserver(metrics=metrics))
+    _declare_policy_once()
     schema = _Schema(
         query=Query,
         types=[KycSession, KybSession, KayleSession],
@@ -46,6 +50,20 @@ def build_schema(metrics: Metrics | None = None) -> strawberry.Schema:
     )
     enforce_access(schema._schema)
     return schema
+
+
+@functools.cache
+def _declare_policy_once() -> None:
+    """Before the served schema is built: its `@link` imports are read from the fields."""
+    walk = _Schema(query=Query, types=[KycSession, KybSession, KayleSession])
+    definitions = [
+        concrete.definition
+        for concrete in walk.schema_converter.type_map.values()
+        if isinstance(concrete.definition, StrawberryObjectDefinition)
+    ]
+    # Federation builds its own root type around ours: the root fields live on ours.
+    definitions.append(Query.__strawberry_definition__)  # type: ignore[attr-defined]
+    declare_policy(definitions, walk.config.name_converter.get_graphql_name)
 
 
 def export_sdl(*, federation: bool = False) -> str:
