@@ -57,6 +57,16 @@ JWKS_REUSE_SECONDS = 600.0
 JWKS_MIN_REFETCH_SECONDS = 60.0
 JWKS_FETCH_SECONDS = 3.0
 MAX_TOKEN_BYTES = 8_192
+# What joserfc raises, besides its own errors, on values of the wrong JSON type.
+_MALFORMED = (
+    TypeError,
+    ValueError,
+    KeyError,
+    AttributeError,
+    IndexError,
+    OverflowError,
+    RecursionError,
+)
 _KEY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
@@ -238,8 +248,10 @@ class TokenVerifier:
             raise Unauthenticated(f"the token is longer than {MAX_TOKEN_BYTES} bytes")
         try:
             header = jws.extract_compact(token.encode("ascii")).headers()
-        except (JoseError, ValueError, UnicodeError):
+        except (JoseError, UnicodeError, *_MALFORMED):
             raise Unauthenticated("the bearer token is not a JWT") from None
+        if not isinstance(header, dict):
+            raise Unauthenticated("the bearer token is not a JWT")
         algorithm = header.get("alg")
         if algorithm not in ACCEPTED_ALGORITHMS:
             raise Unauthenticated(
@@ -257,6 +269,8 @@ class TokenVerifier:
             raise Unauthenticated("the token's signature does not verify") from None
         except JoseError as exc:
             raise Unauthenticated(f"the token cannot be verified ({exc.error})") from None
+        except _MALFORMED:  # joserfc trusts header value types (a dict `crit`, a list `kid`)
+            raise Unauthenticated("the token's header is malformed") from None
         claims = decoded.claims
         self._claims.validate(claims)
         return _caller(claims, self._rules.tenant_claim)
@@ -276,6 +290,8 @@ class JWTClaimsRegistry:
         )
 
     def validate(self, claims: Mapping[str, Any]) -> None:
+        if not isinstance(claims, Mapping):
+            raise Unauthenticated("the token's claims are not a JSON object")
         try:
             self._registry.validate(dict(claims))
         except ExpiredTokenError:
@@ -298,6 +314,10 @@ class JWTClaimsRegistry:
             raise Unauthenticated(f"the token's `{exc.claim}` claim is not valid") from None
         except InvalidTokenError:
             raise Unauthenticated("the token is not valid yet (`iat` is in the future)") from None
+        except JoseError as exc:
+            raise Unauthenticated(f"the token's claims are not valid ({exc.error})") from None
+        except _MALFORMED:
+            raise Unauthenticated("the token's claims are malformed") from None
 
 
 def _scopes(claims: Mapping[str, Any]) -> frozenset[str]:
