@@ -60,7 +60,7 @@ def forged_tokens(draw: st.DrawFn) -> str:
 
 
 async def _refused(harness: Harness, headers: dict[str, str]) -> None:
-    raw = {name: value.encode() for name, value in headers.items()}  # any bytes, as sent
+    raw = {name.encode(): value.encode() for name, value in headers.items()}  # bytes, as sent
     response = await harness.gateway.post("/graphql", json=QUERY, headers=raw)
     assert response.status_code == 401, (headers, response.text)
     [error] = response.json()["errors"]
