@@ -31,6 +31,12 @@ def serve(*, host: str, port: int, workers: int) -> int:
             print(f"idv-gateway: {name}: {error['msg']}", file=sys.stderr)
         return 2
     problems = configuration_problems(settings, os.environ)
+    if settings.audit_log not in (None, "-"):
+        try:
+            with open(settings.audit_log, "a", encoding="utf-8"):
+                pass
+        except OSError as exc:
+            problems.append(f"IDV_GATEWAY_AUDIT_LOG: cannot append to it ({exc.strerror or exc})")
     if settings.trusted_documents is not None:
         try:
             load_manifest(settings.trusted_documents)

@@ -84,3 +84,29 @@ async def test_a_walk_writes_one_event_per_response_with_personal_data(
     assert len(returned_values) > 50
     leaked = [v for v in returned_values if len(v) >= 4 and v in text]
     assert leaked == [], leaked[:3]
+
+
+async def test_a_failing_audit_sink_is_counted_and_makes_the_gateway_unready(
+    idp: IdentityProvider, keys_file: Path
+) -> None:
+    """/dev/full accepts the open and refuses every write (ENOSPC): nothing is lost silently."""
+    import asyncio
+
+    async with auth_harness(idp, keys_file, audit_log="/dev/full") as harness:
+        ready = await harness.gateway.get("/readyz")
+        assert ready.json()["audit"] == "ok"
+        answer = await harness.gateway.post(
+            "/graphql",
+            json={"query": "{ kycSessions(first: 20) { edges { node { fullName } } } }"},
+            headers=api_key("backoffice"),
+        )
+        assert answer.status_code == 200 and "errors" not in answer.json()  # never held up
+        for _ in range(100):
+            ready = await harness.gateway.get("/readyz")
+            if ready.status_code == 503:
+                break
+            await asyncio.sleep(0.02)
+        assert ready.status_code == 503
+        assert ready.json()["audit"].startswith("audit log not writable (OSError")
+        metrics = (await harness.gateway.get("/metrics")).text
+        assert "idv_gateway_audit_events_dropped_total 1.0" in metrics

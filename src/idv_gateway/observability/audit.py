@@ -62,7 +62,10 @@ class AuditLog:
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
         if self._stream is not None and self._stream is not sys.stdout:
-            await asyncio.to_thread(self._stream.close)
+            try:
+                await asyncio.to_thread(self._stream.close)
+            except OSError as exc:  # what a failed write left in the buffer: already counted
+                logger.error("audit log not closed cleanly: %s", exc)
 
     def record(self, event: dict[str, Any]) -> None:
         if self.target is None:
