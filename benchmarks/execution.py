@@ -190,8 +190,12 @@ def _context(service: CannedService) -> GatewayContext:
     Also fits a `GatewayContext` whose per-request DataLoaders are a constructor argument.
     """
     kwargs: dict[str, Any] = {"service": cast(SessionService, service)}
-    if "loaders" in {f.name for f in dataclasses.fields(GatewayContext) if f.init}:
+    fields = {f.name for f in dataclasses.fields(GatewayContext) if f.init}
+    if "loaders" in fields:
         kwargs["loaders"] = importlib.import_module("idv_gateway.schema.loaders").Loaders(service)
+    if "caller" in fields:  # an open caller: what a gateway without authentication serves
+        domain = importlib.import_module("idv_gateway.domain")
+        kwargs["caller"] = domain.Caller.open("benchmark")
     return GatewayContext(**kwargs)
 
 

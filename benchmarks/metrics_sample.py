@@ -35,6 +35,7 @@ async def scrape() -> str:
         kayle_base_url="http://kayle.sample",
         kayle_api_key=SecretStr(DEFAULT_KAYLE_API_KEY),
         cursor_secret=SecretStr("metrics-sample-cursor-secret-metrics"),
+        auth_disabled=True,
     )
     app = create_app(
         settings,

@@ -123,6 +123,11 @@ def start_gateway(
         "IDV_GATEWAY_KAYLE_API_KEY": KAYLE_KEY,
         "IDV_GATEWAY_CURSOR_SECRET": "benchmark-cursor-secret-benchmark-cursor",
         "IDV_GATEWAY_CACHE_ENABLED": "true" if cache else "false",
+        # The load comes from one client on a trusted loopback: no caller checks, no
+        # per-client limits (a run would measure the 429s), unless `env` asks for them.
+        "IDV_GATEWAY_AUTH_DISABLED": "true",
+        "IDV_GATEWAY_RATE_LIMIT_PER_MINUTE": "0",
+        "IDV_GATEWAY_UPSTREAM_CALLS_PER_MINUTE": "0",
         **(env or {}),
     }
     args = [*pinned(cpus), *CLI, "serve", "--port", str(port), "--workers", str(workers)]
