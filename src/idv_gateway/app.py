@@ -204,7 +204,8 @@ def create_app(
         if readiness is None:
             return JSONResponse({"status": "starting"}, status_code=503)
         report = await readiness.check()
-        ready = report.ready and audit.problem is None
+        identity = None if credentials.jwks is None else await credentials.jwks.readiness()
+        ready = report.ready and audit.problem is None and identity in (None, "ok")
         body: dict[str, Any] = {
             "status": "ready" if ready else "not ready",
             "providers": {p.value: state for p, state in report.providers.items()},
@@ -212,6 +213,8 @@ def create_app(
         }
         if audit.enabled:
             body["audit"] = audit.problem or "ok"
+        if identity is not None:
+            body["identityProvider"] = identity
         if not credentials.enforced:
             body["warnings"] = ["authentication is off: anyone who reaches this port reads it all"]
         return JSONResponse(body, status_code=200 if ready else 503)

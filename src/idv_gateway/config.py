@@ -125,6 +125,9 @@ class Settings(BaseSettings):
     auth_api_keys_file: Path | None = Field(
         default=None, description="TOML file of service clients' API keys (SHA-256 only)"
     )
+    auth_tenant_claim: str = Field(
+        default="tenant", min_length=1, max_length=64, description="Token claim naming the tenant"
+    )
     auth_disabled: bool = Field(
         default=False, description="Serve without authentication (an explicit opt-out)"
     )

@@ -183,3 +183,33 @@ async def test_api_keys_carry_their_scopes(idp: IdentityProvider, keys_file: Pat
             ["kycSessions", "edges", i, "node", "fullName"] for i in range(20)
         ]
         assert API_KEYS["reporting"][0] not in partial.text
+
+
+async def test_readiness_says_whether_the_identity_providers_keys_are_reachable(
+    idp: IdentityProvider,
+) -> None:
+    async with auth_harness(idp) as harness:
+        ready = await harness.gateway.get("/readyz")
+        assert ready.status_code == 200
+        assert ready.json()["identityProvider"] == "ok"
+        assert "warnings" not in ready.json()  # authentication is on
+    async with auth_harness(idp, auth_jwks_url="http://127.0.0.1:9/jwks.json") as harness:
+        down = await harness.gateway.get("/readyz")
+        assert down.status_code == 503
+        assert down.json()["identityProvider"].startswith("unreachable")
+        refused = await harness.gateway.post("/graphql", json=QUERY, headers=bearer(idp.token()))
+        assert refused.status_code == 503
+        assert refused.json()["errors"][0]["extensions"]["code"] == "IDENTITY_UNAVAILABLE"
+
+
+async def test_the_tenant_claim_is_read_from_the_configured_name(
+    idp: IdentityProvider, tmp_path: Path
+) -> None:
+    log = tmp_path / "audit.jsonl"
+    names = {"query": "{ kycSessions(first: 20) { edges { node { fullName } } } }"}
+    async with auth_harness(idp, auth_tenant_claim="org", audit_log=str(log)) as harness:
+        token = idp.token(scope="sessions:read pii:read", org="acme-eu", tenant="ignored")
+        response = await harness.gateway.post("/graphql", json=names, headers=bearer(token))
+        assert "errors" not in response.json()
+    [event] = [json.loads(line) for line in log.read_text().splitlines()]
+    assert event["tenant"] == "acme-eu"

@@ -18,7 +18,13 @@ from dataclasses import dataclass
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from idv_gateway.domain import Caller
-from idv_gateway.http.identity import ApiKeys, IdentityUnavailable, TokenVerifier, Unauthenticated
+from idv_gateway.http.identity import (
+    ApiKeys,
+    IdentityUnavailable,
+    JwksCache,
+    TokenVerifier,
+    Unauthenticated,
+)
 from idv_gateway.http.responses import send_error
 from idv_gateway.observability.metrics import Metrics
 from idv_gateway.resilience.client_limits import ClientLimiter, upstream_budget
@@ -38,6 +44,7 @@ class Credentials:
     enforced: bool
     verifiers: dict[str, TokenVerifier]
     api_keys: ApiKeys | None
+    jwks: JwksCache | None = None  # the identity provider's keys, for readiness
 
 
 class CallerEdge:

@@ -200,6 +200,16 @@ class JwksCache:
             raise Unauthenticated("the token's key (`kid`) is not one the identity provider lists")
         return KeySet(keys)
 
+    async def readiness(self) -> str:
+        """`ok` once the keys are known (fetching them if needed), else why not."""
+        if self._url is None:
+            return "ok"
+        try:
+            await self.keys_for(None)
+        except IdentityUnavailable as down:
+            return f"unreachable: {down}"
+        return "ok" if self._keys is not None else "unreachable"
+
     async def _refresh(self) -> None:
         seen = self.fetches
         async with self._lock:
