@@ -3,21 +3,20 @@ and tokens signed the way real identity providers sign them (RS256, ES256, EdDSA
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from joserfc import jwt
 from joserfc.jwk import ECKey, OKPKey, RSAKey
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+
+from tests.resilience.conftest import serve_in_thread
 
 ISSUER = "https://login.example.test/"
 AUDIENCE = "idv-gateway-tests"
@@ -96,19 +95,7 @@ def _app(idp: IdentityProvider) -> Starlette:
 def serve_idp() -> Iterator[IdentityProvider]:
     idp = IdentityProvider()
     idp.add_key("RS256")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(_app(idp), log_level="warning", lifespan="off", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert server.started, "the test identity provider did not start"
-    idp.url = f"http://127.0.0.1:{port}"
+    server, thread, idp.url = serve_in_thread(_app(idp))
     yield idp
     server.should_exit = True
     thread.join(timeout=10)

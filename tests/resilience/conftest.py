@@ -56,7 +56,8 @@ class LiveSims:
     kayle_url: str
 
 
-def _serve(app: Starlette) -> tuple[uvicorn.Server, threading.Thread, str]:
+def serve_in_thread(app: Starlette) -> tuple[uvicorn.Server, threading.Thread, str]:
+    """`app` under uvicorn on a free loopback port, in a daemon thread."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -82,8 +83,8 @@ def _serve(app: Starlette) -> tuple[uvicorn.Server, threading.Thread, str]:
 def live_sims() -> Iterator[LiveSims]:
     didit_app = create_didit_app(seed=11, sessions=60, business_sessions=20)
     kayle_app = create_kayle_app(seed=11, sessions=60)
-    didit, didit_thread, didit_url = _serve(didit_app)
-    kayle, kayle_thread, kayle_url = _serve(kayle_app)
+    didit, didit_thread, didit_url = serve_in_thread(didit_app)
+    kayle, kayle_thread, kayle_url = serve_in_thread(kayle_app)
     yield LiveSims(didit_app, kayle_app, didit_url, kayle_url)
     for server, thread in ((didit, didit_thread), (kayle, kayle_thread)):
         server.should_exit = True

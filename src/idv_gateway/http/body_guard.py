@@ -21,6 +21,8 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from idv_gateway.http.responses import send_error
+
 __all__ = ["BodyGuard"]
 
 _GRAPHQL_PATH = "/graphql"
@@ -285,24 +287,12 @@ async def _refuse(
     headers: list[tuple[bytes, bytes]] | None = None,
     **extensions: Any,
 ) -> None:
-    payload = {
-        "errors": [
-            {
-                "message": message,
-                "extensions": {"code": "BAD_USER_INPUT", "retryable": False, **extensions},
-            }
-        ]
-    }
-    body = json.dumps(payload).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                *(headers or []),
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
+    await send_error(
+        send,
+        status=status,
+        message=message,
+        code="BAD_USER_INPUT",
+        headers=headers or (),
+        retryable=False,
+        **extensions,
     )
-    await send({"type": "http.response.body", "body": body})
