@@ -64,7 +64,7 @@ def serve(*, host: str, port: int, workers: int) -> int:
                 "Authentication: enforced (IDV_GATEWAY_AUTH_* is set); `idv-gateway demo-token "
                 "--scopes sessions:read` prints a token this demo accepts."
                 if settings.auth_enforced
-                else "Authentication: OFF (open demo: every caller holds every scope). Try "
+                else "Authentication: OFF (open demo: every caller may read everything). Try "
                 "scopes with a token from `idv-gateway demo-token --scopes sessions:read`."
             ),
             file=sys.stderr,
