@@ -83,3 +83,42 @@ async def test_only_listed_documents_run(idp: IdentityProvider, tmp_path: Path) 
         assert free.json()["data"]["kybSessions"]["edges"]
         metrics = (await harness.gateway.get("/metrics")).text
         assert 'operation="Dashboard"' in metrics
+
+
+async def test_raw_bytes_in_a_query_string_are_a_400_not_a_crash(tmp_path: Path) -> None:
+    """httpx percent-encodes; a raw socket need not. The edge refuses non-ASCII bytes."""
+    from asgi_lifespan import LifespanManager
+
+    from idv_gateway.app import create_app
+    from idv_gateway.config import Settings
+
+    app = create_app(Settings(trusted_documents=_apollo(tmp_path)))
+    async with LifespanManager(app) as manager:
+        for query_string in (f"documentId={DIGEST}&n=\xff".encode("latin-1"), b"query=\xc3("):
+            sent: list[dict[str, object]] = []
+
+            async def receive() -> dict[str, object]:
+                return {"type": "http.request", "body": b"", "more_body": False}
+
+            async def send(
+                message: dict[str, object], into: list[dict[str, object]] = sent
+            ) -> None:
+                into.append(message)
+
+            scope = {
+                "type": "http",
+                "asgi": {"version": "3.0"},
+                "http_version": "1.1",
+                "method": "GET",
+                "scheme": "http",
+                "path": "/graphql",
+                "raw_path": b"/graphql",
+                "query_string": query_string,
+                "headers": [(b"host", b"gateway.test")],
+                "client": ("127.0.0.1", 50000),
+                "server": ("gateway.test", 80),
+            }
+            await manager.app(scope, receive, send)  # type: ignore[arg-type]
+            assert sent[0]["status"] == 400
+            body = json.loads(sent[1]["body"])  # type: ignore[arg-type]
+            assert body["errors"][0]["message"].startswith("the query string must be ASCII")

@@ -20,11 +20,11 @@ from collections import deque
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from idv_gateway.http.responses import send_error
+from idv_gateway.http.scope import is_graphql
 
 __all__ = ["QUEUED_SECONDS", "Admission"]
 
 QUEUED_SECONDS = "queued_seconds"
-_GRAPHQL_PATH = "/graphql"
 
 
 class Admission:
@@ -40,7 +40,7 @@ class Admission:
         self.refused = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path", "").rstrip("/") != _GRAPHQL_PATH:
+        if not is_graphql(scope):
             await self.app(scope, receive, send)
             return
         arrived = time.monotonic()

@@ -22,10 +22,10 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from idv_gateway.http.responses import send_error
+from idv_gateway.http.scope import GRAPHQL_REQUEST, is_graphql, replay_body
 
 __all__ = ["BodyGuard"]
 
-_GRAPHQL_PATH = "/graphql"
 # Arrays and objects inside one request; GraphQL inputs of this API nest a few levels.
 MAX_JSON_DEPTH = 64
 # A GraphQL document, far below the body limit: the parse and validation caches keep
@@ -76,11 +76,12 @@ class BodyGuard:
             await self._too_large(send)
             return
         if _graphql_json(scope, headers):
-            problem = _body_problem(body)
+            problem, request = _body_problem(body)
             if problem is not None:
                 await _refuse(send, 400, problem)
                 return
-        if _is_graphql(scope):
+            scope.setdefault("state", {})[GRAPHQL_REQUEST] = request
+        if is_graphql(scope):
             send = _json_errors(send)
         await self.app(scope, replay_body(body, receive), send)
 
@@ -110,37 +111,32 @@ class BodyGuard:
         )
 
 
-def _is_graphql(scope: Scope) -> bool:
-    path: str = scope.get("path", "")
-    return path.rstrip("/") == _GRAPHQL_PATH
-
-
 def _graphql_json(scope: Scope, headers: dict[bytes, bytes]) -> bool:
     content_type = headers.get(b"content-type", b"").decode("latin-1").lower()
     return (
-        scope.get("method") == "POST" and _is_graphql(scope) and "application/json" in content_type
+        scope.get("method") == "POST" and is_graphql(scope) and "application/json" in content_type
     )
 
 
 _TOO_DEEP = "the JSON is nested too deeply"
 
 
-def _body_problem(body: bytes) -> str | None:
-    """What makes a `/graphql` JSON body unusable, or None (an empty body: the GraphQL
-    layer says a query is missing)."""
+def _body_problem(body: bytes) -> tuple[str | None, dict[str, Any] | None]:
+    """What makes a `/graphql` JSON body unusable, else the request it holds (None for an
+    empty body: the GraphQL layer says a query is missing)."""
     if not body.strip():
-        return None
+        return None, None
     problem, value = _json_problem(body, "the body")
     if problem is not None:
-        return problem
+        return problem, None
     if isinstance(value, list):
-        return "batched requests (a JSON array) are not supported; send one request per POST"
+        return "batched requests (a JSON array) are not supported; send one request per POST", None
     if not isinstance(value, dict):
-        return "the body must be a JSON object: one GraphQL request"
+        return "the body must be a JSON object: one GraphQL request", None
     operation = value.get("operationName")
     if operation is not None and not isinstance(operation, str):
-        return "`operationName` must be a string or null"
-    return _document_problem(value.get("query"))
+        return "`operationName` must be a string or null", None
+    return _document_problem(value.get("query")), value
 
 
 def _document_problem(query: Any) -> str | None:
@@ -203,6 +199,8 @@ def _query_problem(query_string: bytes) -> str | None:
     """GET's JSON parameters, checked like a body; the query string must be UTF-8."""
     if not query_string:
         return None
+    if not query_string.isascii():  # RFC 3986: other bytes travel percent-encoded
+        return "the query string must be ASCII: percent-encode other bytes"
     try:
         pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, errors="strict")
     except UnicodeDecodeError:
@@ -263,20 +261,6 @@ async def _refuse_websocket(receive: Receive, send: Send) -> None:
                 "reason": "WebSocket is not served here; use POST or GET /graphql",
             }
         )
-
-
-def replay_body(body: bytes, receive: Receive) -> Receive:
-    """A `receive` that hands the app `body` (already read) in one message."""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()  # disconnect notifications
-
-    return replay
 
 
 async def _refuse(

@@ -26,13 +26,13 @@ from idv_gateway.http.identity import (
     Unauthenticated,
 )
 from idv_gateway.http.responses import send_error
+from idv_gateway.http.scope import is_graphql
 from idv_gateway.observability.metrics import Metrics
 from idv_gateway.resilience.client_limits import ClientLimiter, upstream_budget
 
 __all__ = ["CALLER", "CallerEdge", "Credentials"]
 
 CALLER = "caller"  # key of the verified caller in the ASGI scope's state
-_GRAPHQL_PATH = "/graphql"
 _REALM = b'Bearer realm="idv-gateway"'
 logger = logging.getLogger("idv_gateway.auth")
 
@@ -64,7 +64,7 @@ class CallerEdge:
         self.upstream_calls = upstream_calls
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path", "").rstrip("/") != _GRAPHQL_PATH:
+        if not is_graphql(scope):
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])

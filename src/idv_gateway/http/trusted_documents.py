@@ -24,13 +24,12 @@ from urllib.parse import parse_qsl, urlencode
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from idv_gateway.domain import Caller, Scope as AccessScope
-from idv_gateway.http.body_guard import replay_body
 from idv_gateway.http.callers import CALLER
 from idv_gateway.http.responses import send_error
+from idv_gateway.http.scope import GRAPHQL_REQUEST, is_graphql, replay_body
 
 __all__ = ["Manifest", "TrustedDocuments", "load_manifest"]
 
-_GRAPHQL_PATH = "/graphql"
 _APOLLO_FORMAT = "apollo-persisted-query-manifest"
 
 
@@ -87,14 +86,15 @@ def _operation_name(text: str) -> str | None:
 
 
 class TrustedDocuments:
-    """Inside `BodyGuard`: the body is whole and well-formed JSON when it gets here."""
+    """Inside `BodyGuard`, which has read and parsed a JSON body (and refused a query
+    string that is not ASCII) by the time a request gets here."""
 
     def __init__(self, app: ASGIApp, *, manifest: Manifest) -> None:
         self.app = app
         self.manifest = manifest
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("path", "").rstrip("/") != _GRAPHQL_PATH:
+        if not is_graphql(scope):
             await self.app(scope, receive, send)
             return
         caller: Caller | None = scope.get("state", {}).get(CALLER)
@@ -102,7 +102,7 @@ class TrustedDocuments:
         method = scope.get("method")
         if method == "GET":
             params = dict(
-                parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True)
+                parse_qsl(scope.get("query_string", b"").decode("ascii"), keep_blank_values=True)
             )
             if not params:
                 await self.app(scope, receive, send)  # the GraphiQL page, if it is on
@@ -113,20 +113,15 @@ class TrustedDocuments:
             scope = {**scope, "query_string": urlencode(resolved).encode()}
             await self.app(scope, receive, send)
             return
-        if method != "POST":
+        request = scope.get("state", {}).get(GRAPHQL_REQUEST)
+        if method != "POST" or request is None:
+            # Not a JSON request body: the GraphQL layer refuses what it cannot parse.
             await self.app(scope, receive, send)
-            return
-        body = await _whole_body(receive)
-        try:
-            request = json.loads(body) if body.strip() else {}
-        except ValueError:
-            request = None
-        if not isinstance(request, dict):  # not JSON: the GraphQL layer says what is wrong
-            await self.app(scope, replay_body(body, receive), send)
             return
         resolved = await self._resolve(request, send, free_form=free_form)
         if resolved is None:
             return
+        await receive()  # the body `BodyGuard` replays (parsed above): hand on this one
         await self.app(scope, replay_body(json.dumps(resolved).encode(), receive), send)
 
     async def _resolve(
@@ -163,15 +158,3 @@ class TrustedDocuments:
 
 async def _not_found(send: Send, message: str) -> None:
     await send_error(send, status=400, message=message, code="PERSISTED_QUERY_NOT_FOUND")
-
-
-async def _whole_body(receive: Receive) -> bytes:
-    chunks: list[bytes] = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(bytes(message.get("body", b"")))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
