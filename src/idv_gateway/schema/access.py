@@ -27,10 +27,9 @@ from strawberry.extensions import SchemaExtension
 from idv_gateway.domain import Scope
 from idv_gateway.errors import Forbidden
 from idv_gateway.schema.classification import (
-    DECISION_FIELDS,
     FILTER_FIELDS_NEEDING_PII,
     PERSONAL,
-    SESSION_ROOT_FIELDS,
+    required_scopes,
 )
 
 __all__ = ["AuditOperation", "enforce_access", "require_filter_access"]
@@ -114,14 +113,8 @@ def enforce_access(schema: GraphQLSchema) -> int:
             continue
         for name, field in named.fields.items():
             coordinate = f"{type_name}.{name}"
-            scopes: tuple[str, ...] = ()
-            if coordinate in SESSION_ROOT_FIELDS:
-                scopes = (Scope.SESSIONS_READ.value,)
-            elif coordinate in DECISION_FIELDS:
-                scopes = (Scope.DECISIONS_READ.value,)
+            scopes = required_scopes(coordinate)
             personal = coordinate in PERSONAL
-            if personal:
-                scopes = (*scopes, Scope.PII_READ.value)
             session = type_name in _SESSION_TYPES and (
                 personal or _holds_personal(schema, get_named_type(field.type).name, set())
             )

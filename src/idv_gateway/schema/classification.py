@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from idv_gateway.domain import Scope
+
 __all__ = [
     "DECISION_FIELDS",
     "FILTER_FIELDS_NEEDING_PII",
@@ -25,6 +27,7 @@ __all__ = [
     "PUBLIC",
     "SESSION_ROOT_FIELDS",
     "classified",
+    "required_scopes",
 ]
 
 _CHECK = "nodeId status providerStatus warnings"
@@ -217,3 +220,14 @@ FILTER_FIELDS_NEEDING_PII = frozenset({"search", "vendor_data", "didit_internal_
 
 def classified(coordinate: str) -> bool:
     return coordinate in PERSONAL or coordinate in PUBLIC
+
+
+def required_scopes(coordinate: str) -> tuple[str, ...]:
+    """The scope a field needs beyond the ones its parents already required."""
+    if coordinate in SESSION_ROOT_FIELDS:
+        return (Scope.SESSIONS_READ.value,)
+    if coordinate in DECISION_FIELDS:
+        return (Scope.DECISIONS_READ.value,)
+    if coordinate in PERSONAL:
+        return (Scope.PII_READ.value,)
+    return ()

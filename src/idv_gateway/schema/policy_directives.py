@@ -18,19 +18,9 @@ from strawberry.federation.schema_directives import Authenticated, RequiresScope
 from strawberry.types.base import StrawberryObjectDefinition
 
 from idv_gateway.domain import Scope
-from idv_gateway.schema.classification import DECISION_FIELDS, PERSONAL, SESSION_ROOT_FIELDS
+from idv_gateway.schema.classification import required_scopes
 
 __all__ = ["declare_policy"]
-
-
-def _scopes(coordinate: str) -> list[str]:
-    if coordinate in SESSION_ROOT_FIELDS:
-        return [Scope.SESSIONS_READ.value]
-    if coordinate in DECISION_FIELDS:
-        return [Scope.DECISIONS_READ.value]
-    if coordinate in PERSONAL:
-        return [Scope.PII_READ.value]
-    return []
 
 
 def declare_policy(
@@ -43,7 +33,7 @@ def declare_policy(
         if definition.is_interface:
             continue
         for index, field in enumerate(definition.fields):
-            scopes = _scopes(f"{definition.name}.{graphql_name(field)}")
+            scopes = list(required_scopes(f"{definition.name}.{graphql_name(field)}"))
             if not scopes or any(isinstance(d, RequiresScopes) for d in field.directives):
                 continue
             directives = [
