@@ -25,6 +25,7 @@ from idv_gateway.http import (
 from idv_gateway.http.callers import CallerEdge
 from idv_gateway.http.credentials import build_credentials
 from idv_gateway.http.lockdown import AllowedHosts
+from idv_gateway.http.responses import error_response
 from idv_gateway.http.trusted_documents import TrustedDocuments, load_manifest
 from idv_gateway.observability import Metrics, metrics_response
 from idv_gateway.observability.audit import AuditLog
@@ -131,7 +132,6 @@ def create_app(
     app.state.limits = Limits.from_settings(settings)
     app.state.metrics = metrics
     app.state.audit = audit
-    app.state.auth_enforced = credentials.enforced
     if manifest is not None:  # inside BodyGuard: it sees whole, well-formed bodies
         app.add_middleware(TrustedDocuments, manifest=manifest)
     app.add_middleware(
@@ -179,18 +179,11 @@ def create_app(
             expected = f"Bearer {metrics_token.get_secret_value()}".encode()
             given = request.headers.get("authorization", "").encode("latin-1", "replace")
             if not hmac.compare_digest(given, expected):
-                return JSONResponse(
-                    {
-                        "errors": [
-                            {
-                                "message": "`/metrics` needs its bearer token "
-                                "(IDV_GATEWAY_METRICS_TOKEN)",
-                                "extensions": {"code": "UNAUTHENTICATED"},
-                            }
-                        ]
-                    },
-                    status_code=401,
-                    headers={"www-authenticate": 'Bearer realm="idv-gateway-metrics"'},
+                return error_response(
+                    401,
+                    "`/metrics` needs its bearer token (IDV_GATEWAY_METRICS_TOKEN)",
+                    "UNAUTHENTICATED",
+                    {"www-authenticate": 'Bearer realm="idv-gateway-metrics"'},
                 )
         return metrics_response(metrics)
 

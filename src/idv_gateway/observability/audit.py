@@ -57,7 +57,7 @@ class AuditLog:
         """Writes what is queued, then closes the file."""
         if self._task is None:
             return
-        await self._queue.join()
+        await self.flush()
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
@@ -89,12 +89,8 @@ class AuditLog:
             while not self._queue.empty() and len(batch) < 500:
                 batch.append(self._queue.get_nowait())
             lines = "".join(json.dumps(e, separators=(",", ":")) + "\n" for e in batch)
-            try:
-                if stream is sys.stdout:
-                    stream.write(lines)
-                    stream.flush()
-                else:
-                    await asyncio.to_thread(_append, stream, lines)
+            try:  # from a thread, stdout too: a slow reader of a pipe stalls only the writer
+                await asyncio.to_thread(_append, stream, lines)
             except (OSError, ValueError) as exc:
                 self._dropped.inc(len(batch))
                 self.problem = f"audit log not writable ({type(exc).__name__}: {exc})"[:200]
