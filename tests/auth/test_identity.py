@@ -213,3 +213,23 @@ async def test_the_tenant_claim_is_read_from_the_configured_name(
         assert "errors" not in response.json()
     [event] = [json.loads(line) for line in log.read_text().splitlines()]
     assert event["tenant"] == "acme-eu"
+
+
+async def test_an_api_key_is_matched_on_the_bytes_sent(
+    idp: IdentityProvider, tmp_path: Path
+) -> None:
+    """The file holds the SHA-256 of the key's bytes (`printf '%s' "$KEY" | sha256sum`)."""
+    key = "test-key-ünïcode-not-a-secret".encode()
+    keys = tmp_path / "keys.toml"
+    keys.write_text(
+        f'[keys.intl]\nsha256 = "{hashlib.sha256(key).hexdigest()}"\nscopes = ["sessions:read"]\n'
+    )
+    async with auth_harness(idp, keys) as harness:
+        ok = await harness.gateway.post("/graphql", json=QUERY, headers={b"x-api-key": key})
+        assert ok.status_code == 200, ok.text
+        other = await harness.gateway.post(
+            "/graphql",
+            json=QUERY,
+            headers={b"x-api-key": key.decode().encode("latin-1", "replace")},
+        )
+        assert other.status_code == 401

@@ -121,7 +121,7 @@ class CallerEdge:
         if api_key is not None:
             if self.credentials.api_keys is None:
                 raise Unauthenticated("this gateway does not accept API keys")
-            return self.credentials.api_keys.verify(api_key.decode("latin-1"))
+            return self.credentials.api_keys.verify(api_key)
         if authorization is not None:
             scheme, _, token = authorization.decode("latin-1").partition(" ")
             if scheme.lower() != "bearer" or not token.strip():

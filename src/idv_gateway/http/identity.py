@@ -142,8 +142,9 @@ class ApiKeys:
     def __init__(self, keys: list[ApiKey]) -> None:
         self._keys = keys
 
-    def verify(self, presented: str) -> Caller:
-        digest = hashlib.sha256(presented.encode("utf-8", "surrogatepass")).digest()
+    def verify(self, presented: bytes) -> Caller:
+        """`presented`: the header's bytes as sent, the bytes whose SHA-256 the file holds."""
+        digest = hashlib.sha256(presented).digest()
         found: ApiKey | None = None
         for key in self._keys:  # every entry, so the time does not say which one matched
             if hmac.compare_digest(key.sha256, digest):
