@@ -100,7 +100,8 @@ async def test_one_configured_provider_is_ready_and_says_which(live_sims: LiveSi
 
 
 async def test_a_probe_does_not_touch_the_breaker_or_the_cache(live_sims: LiveSims) -> None:
-    async with live_harness(live_sims, cache_enabled=True) as harness:
+    # One counted failure would open the circuit: three failed probes must count for none.
+    async with live_harness(live_sims, cache_enabled=True, upstream_breaker_threshold=1) as harness:
         await fault(harness.didit, mode="status", status=503)
         for _ in range(3):
             status, _ = await _ready(harness)
