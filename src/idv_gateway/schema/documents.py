@@ -84,14 +84,15 @@ class CachedDocuments(SchemaExtension):
             document = self._cache.get(self._key())
             if document is not None:
                 context.graphql_document = document
+                # Validated (and shape-checked) under these rules before: every check that
+                # runs at validation sees it done, and Strawberry skips its own.
+                context.pre_execution_errors = []
                 self._hit = True
         yield
 
     def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        if self._hit and context.pre_execution_errors is None:
-            context.pre_execution_errors = []  # validated under these rules: Strawberry skips it
         yield
+        context = self.execution_context
         document = context.graphql_document
         if not self._hit and context.pre_execution_errors == [] and document is not None:
             assert context.query is not None
