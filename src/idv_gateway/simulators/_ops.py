@@ -1,5 +1,10 @@
 """Operations surface shared by both simulators: `/_sim/stats`, `/_sim/faults`, latency.
 
+`/_sim/stats` also counts calls per credential presented (`credentials`: the first 12
+hex digits of the SHA-256 of the `x-api-key` value or of the bearer key, see
+`credential_fingerprint`), so a test can show which key every call carried without the
+simulator ever echoing a key.
+
 It wraps a simulator's provider API as plain ASGI middleware so that tests,
 benchmarks and demos can count and perturb upstream traffic without touching the
 provider routes. The `/_sim/*` endpoints need no auth and are never faulted or
@@ -9,6 +14,7 @@ delayed.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import re
 from collections import Counter
@@ -18,7 +24,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["FAULT_MODES", "Fault", "SimOps", "StatusSetter"]
+__all__ = ["FAULT_MODES", "Fault", "SimOps", "StatusSetter", "credential_fingerprint"]
 
 FAULT_MODES = ("delay", "status", "malformed", "reset", "slow_body")
 UNMATCHED = "<unmatched>"
@@ -28,6 +34,22 @@ _SLOW_BODY_CHUNKS = 10
 # Moves a session to the provider status in the request body (`{"status": ...}` plus any
 # provider-specific extras); returns (HTTP status, JSON body).
 StatusSetter = Callable[[str, dict[str, Any]], Awaitable[tuple[int, Any]]]
+
+
+def credential_fingerprint(key: str | bytes) -> str:
+    """How `/_sim/stats` names a credential: never the key itself."""
+    raw = key.encode() if isinstance(key, str) else key
+    return hashlib.sha256(raw).hexdigest()[:12]
+
+
+def _presented_credential(scope: Scope) -> str:
+    for name, value in scope.get("headers") or []:
+        if name == b"x-api-key":
+            return credential_fingerprint(value)
+        if name == b"authorization":
+            scheme, _, key = value.partition(b" ")
+            return credential_fingerprint(key if scheme.lower() == b"bearer" else value)
+    return "none"
 
 
 @dataclass
@@ -101,6 +123,7 @@ class SimOps:
         self._set_status = set_status
         self.requests: Counter[str] = Counter()
         self.rows: Counter[str] = Counter()
+        self.credentials: Counter[str] = Counter()
         self.faults: list[Fault] = []
 
     # -- counters ---------------------------------------------------------------
@@ -112,12 +135,14 @@ class SimOps:
         return {
             "requests": dict(self.requests),
             "rows": dict(self.rows),
+            "credentials": dict(self.credentials),
             "total": sum(self.requests.values()),
         }
 
     def reset_stats(self) -> None:
         self.requests.clear()
         self.rows.clear()
+        self.credentials.clear()
 
     # -- faults -----------------------------------------------------------------
     def take_fault(self, route: str) -> Fault | None:
@@ -143,6 +168,7 @@ class SimOps:
                 return
             route = self._table.key_for(scope["method"], path)
             self.requests[route] += 1
+            self.credentials[_presented_credential(scope)] += 1
             if self.latency_ms:
                 await asyncio.sleep(self.latency_ms / 1000)
             fault = self.take_fault(route)
