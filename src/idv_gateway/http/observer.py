@@ -10,6 +10,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from idv_gateway.http.scope import own_state
 from idv_gateway.observability.logs import REQUEST_ID
 from idv_gateway.observability.metrics import Metrics
 
@@ -29,6 +30,8 @@ class RequestObserver:
         self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            own_state(scope)  # the outermost layer: everything inside writes its own
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from starlette.types import Message, Receive, Scope
 
-__all__ = ["GRAPHQL_PATH", "GRAPHQL_REQUEST", "is_graphql", "replay_body"]
+__all__ = ["GRAPHQL_PATH", "GRAPHQL_REQUEST", "is_graphql", "own_state", "replay_body"]
 
 GRAPHQL_PATH = "/graphql"
 # Key in the ASGI scope's state: a `/graphql` JSON body, parsed once by `BodyGuard`.
 GRAPHQL_REQUEST = "graphql_request"
+
+
+def own_state(scope: Scope) -> None:
+    """Gives the request a `state` of its own. The ASGI lifespan-state extension lets a
+    server hand every request the same dict (uvicorn copies it, others need not); the
+    edge writes a request's caller and tenant there, so a shared one would let one
+    caller's request read another's."""
+    scope["state"] = dict(scope.get("state") or {})
 
 
 def is_graphql(scope: Scope) -> bool:
