@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import httpx
 import pytest
 
+from idv_gateway.simulators._ops import credential_fingerprint
 from tests.simulators.didit_support import (
+    API_KEY,
     HEADERS,
     LIST,
     STANDARD_KYC,
@@ -47,7 +50,10 @@ async def test_stats_count_requests_per_route_template_and_listed_rows() -> None
     assert stats["requests"]["GET /v3/sessions/"] == 3
     assert stats["total"] == 8
     assert stats["rows"] == {"GET /v3/sessions/": 7 + 5 + 5 + 0}
-    assert reset == {"requests": {}, "rows": {}, "total": 0}
+    # One request went out without a key: it is counted as "none", never as the real key.
+    assert stats["credentials"] == {credential_fingerprint(API_KEY): 7, "none": 1}
+    assert API_KEY not in json.dumps(stats)
+    assert reset == {"requests": {}, "rows": {}, "credentials": {}, "total": 0}
 
 
 async def test_status_fault_with_retry_after_then_recovery() -> None:

@@ -9,9 +9,11 @@ from typing import Any
 import httpx
 import pytest
 
+from idv_gateway.simulators._ops import credential_fingerprint
 from idv_gateway.simulators.kayle.models import SESSION_STATUSES
 from idv_gateway.simulators.kayle.store import KayleStore
 from tests.simulators.kayle_support import (
+    API_KEY,
     AUTH,
     UNKNOWN_ID,
     client_for,
@@ -55,7 +57,9 @@ async def test_stats_count_requests_by_route_template_and_rows_returned() -> Non
     assert set(stats["requests"]) >= ROUTE_KEYS
     assert stats["rows"] == {"GET /v1/sessions": 37, "GET /v1/sessions/{id}": 1}
     assert stats["total"] == 8
-    assert reset == {"requests": {}, "rows": {}, "total": 0}
+    assert stats["credentials"] == {credential_fingerprint(API_KEY): 8}
+    assert API_KEY not in json.dumps(stats)
+    assert reset == {"requests": {}, "rows": {}, "credentials": {}, "total": 0}
 
 
 async def test_status_fault_with_retry_after_then_recovery() -> None:
