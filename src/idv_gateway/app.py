@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hmac
 import logging
-from collections.abc import AsyncIterator, Mapping
+import signal
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import httpx
@@ -13,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 
+from idv_gateway.cache import UpstreamCache
 from idv_gateway.config import Settings, get_settings
 from idv_gateway.domain import Provider
 from idv_gateway.http import (
@@ -30,29 +33,70 @@ from idv_gateway.http.trusted_documents import TrustedDocuments, load_manifest
 from idv_gateway.observability import Metrics, metrics_response
 from idv_gateway.observability.audit import AuditLog
 from idv_gateway.observability.tracing import configure_tracing
-from idv_gateway.pagination import CursorCodec
-from idv_gateway.providers import DiditProvider, KayleProvider
 from idv_gateway.resilience.breaker import BreakerState
-from idv_gateway.resilience.client_limits import SlidingWindowLimiter
 from idv_gateway.schema.limits import Limits
-from idv_gateway.service import SessionService
-from idv_gateway.service.readiness import Readiness
-from idv_gateway.upstreams import Upstreams, open_upstreams
+from idv_gateway.tenancy import TenantDirectory
+from idv_gateway.tenants_file import DEFAULT_TENANT, env_tenant
+from idv_gateway.upstreams import demo_tenants, with_transports
 
 __all__ = ["create_app"]
 
 _CIRCUIT_GAUGE = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
+logger = logging.getLogger("idv_gateway")
 
 
-def _circuit_states(upstreams: Upstreams) -> dict[str, int]:
+def _circuit_states(tenants: TenantDirectory) -> dict[tuple[str, str], int]:
     return {
-        upstream.provider.value: _CIRCUIT_GAUGE[upstream.breaker.state]
-        for upstream in (upstreams.didit, upstreams.kayle)
+        (tenant.id, upstream.provider.value): _CIRCUIT_GAUGE[upstream.breaker.state]
+        for tenant in tenants.all()
+        for upstream in (tenant.upstreams.didit, tenant.upstreams.kayle)
         if upstream is not None
     }
 
 
-logger = logging.getLogger("idv_gateway")
+def _caches(tenants: TenantDirectory) -> dict[str, UpstreamCache]:
+    return {t.id: t.upstreams.cache for t in tenants.all() if t.upstreams.cache is not None}
+
+
+def _directory(
+    settings: Settings,
+    transports: Mapping[Provider, httpx.AsyncBaseTransport] | None,
+    metrics: Metrics,
+) -> TenantDirectory:
+    """The embedded demo's three tenants, or `default` from the environment (when set)
+    beside the tenants file's."""
+    if settings.demo_mode and not transports:
+        fixed = list(demo_tenants(settings))
+        return TenantDirectory(
+            settings, metrics=metrics, fixed=fixed, names_required=True, demo=True
+        )
+    default = env_tenant(settings)
+    if transports:
+        default = with_transports(default, transports)
+    chosen = [] if default is None else [(default, transports)]
+    return TenantDirectory(settings, metrics=metrics, fixed=chosen)
+
+
+def _install_sighup(tenants: TenantDirectory) -> Callable[[], None]:
+    """`kill -HUP` re-reads the tenants file (one worker; uvicorn's supervisor restarts
+    its workers on SIGHUP, which re-reads it as well)."""
+    loop = asyncio.get_running_loop()
+    pending: set[asyncio.Task[str]] = set()
+
+    def reload() -> None:
+        task = loop.create_task(tenants.reload())
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+
+    try:
+        loop.add_signal_handler(signal.SIGHUP, reload)
+    except (RuntimeError, ValueError, NotImplementedError):  # not the main thread
+        return lambda: None
+
+    def remove() -> None:
+        loop.remove_signal_handler(signal.SIGHUP)
+
+    return remove
 
 
 def create_app(
@@ -67,7 +111,6 @@ def create_app(
             "IDV_GATEWAY_CURSOR_SECRET must be set when providers are configured: it signs "
             "pagination cursors and must be the same on every worker"
         )
-    codec = CursorCodec(settings.cursor_key())
     manifest = (
         None if settings.trusted_documents is None else load_manifest(settings.trusted_documents)
     )
@@ -80,6 +123,9 @@ def create_app(
     audit = AuditLog(
         settings.audit_log, written=metrics.audit_written, dropped=metrics.audit_dropped
     )
+    tenants = _directory(settings, transports, metrics)
+    metrics.watch_caches(lambda: _caches(tenants))
+    metrics.watch_circuits(lambda: _circuit_states(tenants))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -87,28 +133,18 @@ def create_app(
             stack.push_async_callback(jwks_client.aclose)
             await audit.start()
             stack.push_async_callback(audit.stop)
-            upstreams = await open_upstreams(settings, stack, transports, metrics)
-            app.state.upstreams = upstreams
-            if upstreams.cache is not None:
-                metrics.watch_cache(upstreams.cache)
-            metrics.watch_circuits(lambda: _circuit_states(upstreams))
-            didit = None if upstreams.didit is None else DiditProvider(upstream=upstreams.didit)
-            kayle = None if upstreams.kayle is None else KayleProvider(upstream=upstreams.kayle)
-            app.state.readiness = Readiness({Provider.DIDIT: didit, Provider.KAYLE: kayle})
-            app.state.service = SessionService(
-                didit=didit,
-                kayle=kayle,
-                codec=codec,
-                # A first page keeps its read plan while its answers can still be cached.
-                hint_reuse_seconds=settings.cache_list_ttl_seconds if settings.cache_enabled else 0,
-            )
+            await tenants.start()
+            stack.push_async_callback(tenants.close)
+            if settings.tenants_file is not None:
+                stack.callback(_install_sighup(tenants))
+            app.state.started = True
             if not credentials.enforced:
                 logger.warning(
                     "AUTHENTICATION OFF: anyone who reaches this port reads everything it "
                     "serves (%s)",
-                    "the open embedded demo" if upstreams.demo else "IDV_GATEWAY_AUTH_DISABLED",
+                    "the open embedded demo" if tenants.demo else "IDV_GATEWAY_AUTH_DISABLED",
                 )
-            if upstreams.demo:
+            if tenants.demo:
                 logger.warning(
                     "EMBEDDED DEMO: no provider configured; serving simulated Didit and Kayle "
                     "data in-process. Set IDV_GATEWAY_DIDIT_BASE_URL / IDV_GATEWAY_KAYLE_BASE_URL "
@@ -132,6 +168,7 @@ def create_app(
     app.state.limits = Limits.from_settings(settings)
     app.state.metrics = metrics
     app.state.audit = audit
+    app.state.tenants = tenants
     if manifest is not None:  # inside BodyGuard: it sees whole, well-formed bodies
         app.add_middleware(TrustedDocuments, manifest=manifest)
     app.add_middleware(
@@ -150,8 +187,8 @@ def create_app(
     app.add_middleware(
         CallerEdge,
         credentials=credentials,
-        requests=SlidingWindowLimiter(settings.rate_limit_per_minute),
-        upstream_calls=SlidingWindowLimiter(settings.upstream_calls_per_minute),
+        tenants=tenants,
+        tenant_claim=settings.auth_tenant_claim,
         metrics=metrics,
     )
     if settings.cors_origin_list():
@@ -193,17 +230,34 @@ def create_app(
 
     @app.get("/readyz")
     async def readyz(request: Request) -> JSONResponse:
-        readiness: Readiness | None = getattr(request.app.state, "readiness", None)
-        if readiness is None:
+        if not getattr(request.app.state, "started", False):
             return JSONResponse({"status": "starting"}, status_code=503)
-        report = await readiness.check()
+        served = tenants.all()
+        reports = await asyncio.gather(*(tenant.readiness.check() for tenant in served))
+        by_tenant = dict(zip((t.id for t in served), reports, strict=True))
         identity = None if credentials.jwks is None else await credentials.jwks.readiness()
-        ready = report.ready and audit.problem is None and identity in (None, "ok")
-        body: dict[str, Any] = {
-            "status": "ready" if ready else "not ready",
-            "providers": {p.value: state for p, state in report.providers.items()},
-            "demo": bool(request.app.state.upstreams.demo),
-        }
+        healthy = audit.problem is None and identity in (None, "ok")
+        # One tenant's bad key or failing provider must not take the gateway away from
+        # the others: ready while any tenant can be served, "degraded" names who cannot.
+        serving = [tenant for tenant, report in by_tenant.items() if report.ready]
+        ready = healthy and bool(serving)
+        status = "ready" if ready and len(serving) == len(by_tenant) else "not ready"
+        if ready and status != "ready":
+            status = "degraded"
+        body: dict[str, Any] = {"status": status, "demo": tenants.demo}
+        default = by_tenant.get(DEFAULT_TENANT)
+        if default is not None:
+            body["providers"] = {p.value: state for p, state in default.providers.items()}
+        if tenants.names_required:
+            body["tenants"] = {
+                tenant: {
+                    "status": "ready" if report.ready else "not ready",
+                    "providers": {p.value: state for p, state in report.providers.items()},
+                }
+                for tenant, report in sorted(by_tenant.items())
+            }
+        if tenants.last_reload_problem is not None:
+            body["tenantsFile"] = "last reload rejected: " + tenants.last_reload_problem
         if audit.enabled:
             body["audit"] = audit.problem or "ok"
         if identity is not None:

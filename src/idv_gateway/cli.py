@@ -95,7 +95,11 @@ def _build_parser() -> argparse.ArgumentParser:
     token.add_argument(
         "--scopes", required=True, help="comma-separated scopes, e.g. sessions:read,pii:read"
     )
-    token.add_argument("--tenant", default=None, help="the token's tenant claim (default: none)")
+    token.add_argument(
+        "--tenant",
+        default="default",
+        help="the token's tenant claim: default, acme or globex in the demo (default: default)",
+    )
     token.add_argument(
         "--lifetime-seconds", type=_positive, default=3600, help="validity of the token"
     )

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "configuration_problems", "get_settings"]
+__all__ = ["Settings", "configuration_problems", "get_settings", "url_problem"]
 
 # Only for the embedded demo: a random secret per process would break cursors across
 # workers, and a demo has nothing to protect.
@@ -176,6 +176,11 @@ class Settings(BaseSettings):
     )
     cache_max_entries: int = Field(default=10_000, ge=1, description="Entries per worker")
 
+    tenants_file: Path | None = Field(
+        default=None,
+        description="TOML file of tenants and their provider credentials (docs/tenants.md)",
+    )
+
     demo_seed: int = Field(default=7, description="Seed of the embedded demo's data")
 
     metric_operation_names: str = Field(
@@ -244,8 +249,12 @@ class Settings(BaseSettings):
 
     @property
     def demo_mode(self) -> bool:
-        """No provider configured: `serve` runs both simulators in-process."""
-        return self.didit_base_url is None and self.kayle_base_url is None
+        """No provider and no tenant configured: `serve` runs the simulators in-process."""
+        return (
+            self.didit_base_url is None
+            and self.kayle_base_url is None
+            and self.tenants_file is None
+        )
 
     def cursor_key(self) -> bytes:
         if self.cursor_secret is not None:
@@ -256,7 +265,7 @@ class Settings(BaseSettings):
 ENV_PREFIX = "IDV_GATEWAY_"
 
 
-def _url_problem(value: str) -> str | None:
+def url_problem(value: str) -> str | None:
     # Echoed without anything before an `@`: a URL can carry a password.
     shown = repr(re.sub(r"[^/@]*@", "…@", value)[:80])
     if "@" in value:
@@ -289,7 +298,7 @@ def configuration_problems(settings: Settings, environ: Mapping[str, str]) -> li
         ("DIDIT", settings.didit_base_url, settings.didit_api_key),
         ("KAYLE", settings.kayle_base_url, settings.kayle_api_key),
     ):
-        if url is not None and (problem := _url_problem(url)) is not None:
+        if url is not None and (problem := url_problem(url)) is not None:
             problems.append(f"{ENV_PREFIX}{provider}_BASE_URL: {problem}")
         if (url is None) != (key is None):
             have, missing = ("BASE_URL", "API_KEY") if key is None else ("API_KEY", "BASE_URL")
@@ -324,6 +333,12 @@ def _auth_problems(settings: Settings) -> list[str]:
         parts = urlsplit(settings.auth_jwks_url)
         if "@" in settings.auth_jwks_url or parts.scheme not in ("http", "https"):
             problems.append(f"{ENV_PREFIX}AUTH_JWKS_URL: must be an https:// (or http://) URL")
+    if settings.auth_disabled and settings.tenants_file is not None:
+        problems.append(
+            f"{ENV_PREFIX}AUTH_DISABLED=true cannot serve {ENV_PREFIX}TENANTS_FILE: a caller's "
+            "tenant comes from its token or API key, and without them every caller would be "
+            "the tenant `default`"
+        )
     if settings.auth_disabled and settings.auth_configured:
         problems.append(
             f"{ENV_PREFIX}AUTH_DISABLED=true contradicts the authentication settings given"

@@ -16,7 +16,8 @@ from idv_gateway.http.header_timeout import (
 from idv_gateway.http.identity import load_api_keys
 from idv_gateway.http.trusted_documents import load_manifest
 from idv_gateway.observability.logs import logging_config
-from idv_gateway.upstreams import DEMO_SIZES
+from idv_gateway.tenants_file import TenantsFileError, env_tenant, load_tenants_file
+from idv_gateway.upstreams import DEMO_SIZES, DEMO_TENANTS
 
 __all__ = ["serve"]
 
@@ -49,6 +50,11 @@ def serve(*, host: str, port: int, workers: int) -> int:
             problems.extend(
                 f"IDV_GATEWAY_AUTH_API_KEYS_FILE: {line}" for line in str(exc).split("\n")
             )
+    if settings.tenants_file is not None:
+        try:
+            load_tenants_file(settings.tenants_file, env_default=env_tenant(settings) is not None)
+        except TenantsFileError as exc:
+            problems.extend(f"IDV_GATEWAY_TENANTS_FILE: {line}" for line in exc.problems)
     for problem in problems:
         print(f"idv-gateway: {problem}", file=sys.stderr)
     if problems:
@@ -58,7 +64,9 @@ def serve(*, host: str, port: int, workers: int) -> int:
             "*** idv-gateway EMBEDDED DEMO ***\n"
             "No provider is configured, so both simulators run in-process with seeded data:\n"
             f"  Didit: {DEMO_SIZES['kyc']} KYC + {DEMO_SIZES['kyb']} KYB sessions, "
-            f"Kayle: {DEMO_SIZES['kayle']} sessions (seed {settings.demo_seed}).\n"
+            f"Kayle: {DEMO_SIZES['kayle']} sessions (seed {settings.demo_seed}), for the tenant "
+            f"`default`;\n  tenants {' and '.join(DEMO_TENANTS)} over data sets of their own "
+            "(`idv-gateway demo-token --tenant acme ...`).\n"
             "Set IDV_GATEWAY_DIDIT_BASE_URL and IDV_GATEWAY_KAYLE_BASE_URL for real providers.\n"
             + (
                 "Authentication: enforced (IDV_GATEWAY_AUTH_* is set); `idv-gateway demo-token "
@@ -72,6 +80,10 @@ def serve(*, host: str, port: int, workers: int) -> int:
     else:
         for name, url in (("Didit", settings.didit_base_url), ("Kayle", settings.kayle_base_url)):
             print(f"{name}: {url or 'not configured'}", file=sys.stderr)  # URLs, never keys
+        if settings.tenants_file is not None:
+            print(
+                f"Tenants: {settings.tenants_file} (re-read on change and SIGHUP)", file=sys.stderr
+            )
         print(
             "Authentication: "
             + ("enforced" if settings.auth_enforced else "OFF (IDV_GATEWAY_AUTH_DISABLED=true)"),

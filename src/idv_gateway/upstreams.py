@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import httpx
+from pydantic import SecretStr
 
 from idv_gateway.cache import UpstreamCache
 from idv_gateway.config import Settings
@@ -22,8 +23,17 @@ from idv_gateway.simulators import (
     DEFAULT_KYB_SESSIONS,
     DEFAULT_KYC_SESSIONS,
 )
+from idv_gateway.tenants_file import DEFAULT_TENANT, ProviderAccess, TenantConfig
 
-__all__ = ["DEMO_SIZES", "Upstreams", "open_upstreams"]
+__all__ = [
+    "DEMO_SIZES",
+    "DEMO_TENANTS",
+    "DEMO_TENANT_SIZES",
+    "Upstreams",
+    "demo_tenants",
+    "open_upstreams",
+    "with_transports",
+]
 
 # The embedded demo's dataset: big enough to page through, quick to generate.
 DEMO_SIZES = {
@@ -31,16 +41,21 @@ DEMO_SIZES = {
     "kyb": DEFAULT_KYB_SESSIONS,
     "kayle": DEFAULT_KAYLE_SESSIONS,
 }
+# Its two named tenants, each over its own smaller data set.
+DEMO_TENANTS = ("acme", "globex")
+DEMO_TENANT_SIZES = {"kyc": 120, "kyb": 30, "kayle": 90}
 T = TypeVar("T")
 _DEMO_URLS = {Provider.DIDIT: "http://didit.demo", Provider.KAYLE: "http://kayle.demo"}
 
 
 @dataclass(frozen=True)
 class Upstreams:
+    """One tenant's clients, breakers and cache: nothing here is shared with another."""
+
+    tenant: str
     didit: Upstream | None
     kayle: Upstream | None
     cache: UpstreamCache | None
-    demo: bool
 
 
 def _per_provider(settings: Settings, provider: Provider, name: str, shared: T) -> T:
@@ -69,9 +84,11 @@ def _retry(settings: Settings, provider: Provider) -> RetryPolicy:
     )
 
 
-def _breaker(settings: Settings, provider: Provider) -> CircuitBreaker:
+def _breaker(settings: Settings, provider: Provider, tenant: str) -> CircuitBreaker:
+    # The name leads the breaker's and the retries' log lines: they say whose calls.
+    name = provider.value.title()
     return CircuitBreaker(
-        provider.value.title(),
+        name if tenant == DEFAULT_TENANT else f"{name} (tenant {tenant})",
         threshold=_per_provider(
             settings, provider, "breaker_threshold", settings.upstream_breaker_threshold
         ),
@@ -91,41 +108,63 @@ def _limits(settings: Settings) -> httpx.Limits:
     )
 
 
-def _demo_transports(settings: Settings) -> dict[Provider, httpx.AsyncBaseTransport]:
+def _demo_transports(
+    seed: int, sizes: Mapping[str, int]
+) -> dict[Provider, httpx.AsyncBaseTransport]:
     from idv_gateway.simulators.didit import create_didit_app
     from idv_gateway.simulators.kayle import create_kayle_app
 
-    didit = create_didit_app(
-        seed=settings.demo_seed,
-        sessions=DEMO_SIZES["kyc"],
-        business_sessions=DEMO_SIZES["kyb"],
-    )
-    kayle = create_kayle_app(seed=settings.demo_seed, sessions=DEMO_SIZES["kayle"])
+    didit = create_didit_app(seed=seed, sessions=sizes["kyc"], business_sessions=sizes["kyb"])
+    kayle = create_kayle_app(seed=seed, sessions=sizes["kayle"])
     return {
         Provider.DIDIT: httpx.ASGITransport(app=didit),
         Provider.KAYLE: httpx.ASGITransport(app=kayle),
     }
 
 
+def demo_tenants(
+    settings: Settings,
+) -> list[tuple[TenantConfig, dict[Provider, httpx.AsyncBaseTransport]]]:
+    """The embedded demo: `default` for open callers, and `acme` and `globex` (each over
+    its own simulated data) to show with two demo tokens that tenants see only their own."""
+    access = {
+        Provider.DIDIT: ProviderAccess(
+            _DEMO_URLS[Provider.DIDIT], SecretStr(DEFAULT_DIDIT_API_KEY)
+        ),
+        Provider.KAYLE: ProviderAccess(
+            _DEMO_URLS[Provider.KAYLE], SecretStr(DEFAULT_KAYLE_API_KEY)
+        ),
+    }
+    chosen = [(DEFAULT_TENANT, settings.demo_seed, DEMO_SIZES)]
+    chosen += [
+        (name, settings.demo_seed + offset, DEMO_TENANT_SIZES)
+        for offset, name in enumerate(DEMO_TENANTS, start=1)
+    ]
+    return [
+        (TenantConfig(name, dict(access)), _demo_transports(seed, sizes))
+        for name, seed, sizes in chosen
+    ]
+
+
+def with_transports(
+    tenant: TenantConfig | None, transports: Mapping[Provider, httpx.AsyncBaseTransport]
+) -> TenantConfig:
+    """Tests and benchmarks: a provider given only a transport gets a placeholder URL."""
+    access = dict(tenant.access) if tenant is not None else {}
+    for provider in transports:
+        access.setdefault(provider, ProviderAccess(_DEMO_URLS[provider], SecretStr("")))
+    return TenantConfig(DEFAULT_TENANT if tenant is None else tenant.id, access)
+
+
 async def open_upstreams(
     settings: Settings,
     stack: contextlib.AsyncExitStack,
+    tenant: TenantConfig,
+    *,
     transports: Mapping[Provider, httpx.AsyncBaseTransport] | None = None,
     metrics: Metrics | None = None,
 ) -> Upstreams:
-    """Clients are closed by `stack`; a provider with no base URL and no transport is absent."""
-    demo = settings.demo_mode and not transports
-    chosen = dict(transports or {})
-    urls = {Provider.DIDIT: settings.didit_base_url, Provider.KAYLE: settings.kayle_base_url}
-    keys = {
-        Provider.DIDIT: settings.didit_api_key.get_secret_value() if settings.didit_api_key else "",
-        Provider.KAYLE: settings.kayle_api_key.get_secret_value() if settings.kayle_api_key else "",
-    }
-    if demo:
-        chosen = _demo_transports(settings)
-        urls = dict(_DEMO_URLS)
-        keys = {Provider.DIDIT: DEFAULT_DIDIT_API_KEY, Provider.KAYLE: DEFAULT_KAYLE_API_KEY}
-
+    """One tenant's clients, closed by `stack`; a provider the tenant lacks is absent."""
     cache = UpstreamCache(maxsize=settings.cache_max_entries) if settings.cache_enabled else None
     policy = CachePolicy(
         lists=settings.cache_list_ttl_seconds,
@@ -134,26 +173,25 @@ async def open_upstreams(
     )
     clients: dict[Provider, Upstream | None] = {}
     for provider in Provider:
-        url = urls[provider] or (_DEMO_URLS[provider] if provider in chosen else None)
-        if url is None:
+        access = tenant.access.get(provider)
+        if access is None:
             clients[provider] = None
             continue
+        key = access.api_key.get_secret_value()
         headers = (
-            {"x-api-key": keys[provider]}
-            if provider is Provider.DIDIT
-            else {"authorization": f"Bearer {keys[provider]}"}
+            {"x-api-key": key} if provider is Provider.DIDIT else {"authorization": f"Bearer {key}"}
         )
         client = httpx.AsyncClient(
-            base_url=url,
+            base_url=access.base_url,
             headers=headers,
             timeout=_timeout(settings),
             limits=_limits(settings),
-            transport=chosen.get(provider) or _network_transport(settings),
+            transport=(transports or {}).get(provider) or _network_transport(settings),
         )
         clients[provider] = Upstream(
             provider=provider,
             client=await stack.enter_async_context(client),
-            credential=keys[provider],
+            credential=key,
             cache=cache,
             policy=policy,
             max_concurrency=settings.max_upstream_concurrency,
@@ -161,11 +199,12 @@ async def open_upstreams(
                 settings, provider, "timeout_seconds", settings.upstream_timeout_seconds
             ),
             retry=_retry(settings, provider),
-            breaker=_breaker(settings, provider),
+            breaker=_breaker(settings, provider, tenant.id),
             metrics=metrics,
+            tenant=tenant.id,
         )
     return Upstreams(
-        didit=clients[Provider.DIDIT], kayle=clients[Provider.KAYLE], cache=cache, demo=demo
+        tenant=tenant.id, didit=clients[Provider.DIDIT], kayle=clients[Provider.KAYLE], cache=cache
     )
 
 

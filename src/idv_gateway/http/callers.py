@@ -3,21 +3,26 @@
 Runs before any GraphQL work on `/graphql`: a request without valid credentials (where
 authentication is enforced) gets 401 with `WWW-Authenticate: Bearer` (RFC 6750) and
 `UNAUTHENTICATED`; a client over its requests or upstream calls per minute gets 429 with
-`Retry-After` and `RATE_LIMITED`. The verified `Caller` goes into the request's state for
-the GraphQL layer, and the client's upstream budget into the request's context.
+`Retry-After` and `RATE_LIMITED`. The caller's tenant is chosen here too (docs/tenants.md):
+where several tenants are served a credential must name one (401 otherwise), and a
+tenant the gateway does not serve is 403. The verified `Caller` and its tenant go into
+the request's state for the GraphQL layer, and the client's upstream budget into the
+request's context; limits count per tenant and client.
 `/healthz`, `/readyz`, `/metrics` and GraphiQL's static page and files need no caller.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import logging
 from dataclasses import dataclass
+from typing import Protocol
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from idv_gateway.domain import Caller
+from idv_gateway.domain import Caller, CallerKind
 from idv_gateway.http.identity import (
     ApiKeys,
     IdentityUnavailable,
@@ -29,10 +34,13 @@ from idv_gateway.http.responses import send_error
 from idv_gateway.http.scope import is_graphql
 from idv_gateway.observability.metrics import Metrics
 from idv_gateway.resilience.client_limits import ClientLimiter, upstream_budget
+from idv_gateway.service import SessionService
+from idv_gateway.tenants_file import DEFAULT_TENANT
 
-__all__ = ["CALLER", "CallerEdge", "Credentials"]
+__all__ = ["CALLER", "TENANT", "CallerEdge", "Credentials", "ServedTenant", "TenantLookup"]
 
 CALLER = "caller"  # key of the verified caller in the ASGI scope's state
+TENANT = "tenant"  # key of the caller's `ServedTenant` in the ASGI scope's state
 _REALM = b'Bearer realm="idv-gateway"'
 logger = logging.getLogger("idv_gateway.auth")
 
@@ -47,32 +55,62 @@ class Credentials:
     jwks: JwksCache | None = None  # the identity provider's keys, for readiness
 
 
+class ServedTenant(Protocol):
+    """What the edge and the GraphQL layer use of a tenant (`idv_gateway.tenancy.Tenant`)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def service(self) -> SessionService: ...
+    @property
+    def requests(self) -> ClientLimiter: ...
+    @property
+    def upstream_calls(self) -> ClientLimiter: ...
+
+
+class TenantLookup(Protocol):
+    @property
+    def names_required(self) -> bool:
+        """Several tenants are served: a credential must name its own."""
+
+    def find(self, tenant: str) -> ServedTenant | None: ...
+
+
+class UnknownTenant(Exception):
+    pass
+
+
 class CallerEdge:
     def __init__(
         self,
         app: ASGIApp,
         *,
         credentials: Credentials,
-        requests: ClientLimiter,
-        upstream_calls: ClientLimiter,
+        tenants: TenantLookup,
+        tenant_claim: str = "tenant",
         metrics: Metrics | None = None,
     ) -> None:
         self.app = app
         self.metrics = metrics
         self.credentials = credentials
-        self.requests = requests
-        self.upstream_calls = upstream_calls
+        self.tenants = tenants
+        self.tenant_claim = tenant_claim
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not is_graphql(scope):
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
-        if scope.get("method") == "OPTIONS" or _wants_graphiql(scope, headers):
+        if scope.get("method") == "OPTIONS" or wants_graphiql(scope, headers):
             await self.app(scope, receive, send)  # a CORS preflight, the GraphiQL page
             return
         try:
             caller = await self._identify(scope, headers)
+            caller, tenant = self._tenant_of(caller)
+        except UnknownTenant as unknown:
+            self._refused("FORBIDDEN")
+            await send_error(send, status=403, message=str(unknown), code="FORBIDDEN")
+            return
         except Unauthenticated as refused:
             self._refused("UNAUTHENTICATED")
             await _unauthenticated(send, refused)
@@ -89,7 +127,7 @@ class CallerEdge:
                 retryable=True,
             )
             return
-        wait = self.requests.take(caller.client) or self.upstream_calls.wait(caller.client)
+        wait = tenant.requests.take(caller.client) or tenant.upstream_calls.wait(caller.client)
         if wait is not None:
             self._refused("RATE_LIMITED")
             await send_error(
@@ -102,8 +140,10 @@ class CallerEdge:
                 retryAfterSeconds=wait,
             )
             return
-        scope.setdefault("state", {})[CALLER] = caller
-        token = upstream_budget(self.upstream_calls, caller.client)
+        state = scope.setdefault("state", {})
+        state[CALLER] = caller
+        state[TENANT] = tenant
+        token = upstream_budget(tenant.upstream_calls, caller.client)
         try:
             await self.app(scope, receive, send)
         finally:
@@ -112,6 +152,26 @@ class CallerEdge:
     def _refused(self, code: str) -> None:
         if self.metrics is not None:
             self.metrics.refusals.labels(code).inc()
+
+    def _tenant_of(self, caller: Caller) -> tuple[Caller, ServedTenant]:
+        """Never the tenant `default` by accident: where several tenants are served, only
+        an open caller (authentication off) is `default` without naming it."""
+        name = caller.tenant
+        if caller.kind is CallerKind.OPEN:
+            name = DEFAULT_TENANT
+        elif name is None:
+            if self.tenants.names_required:
+                raise Unauthenticated(
+                    f"the credential names no tenant: this gateway serves several, and a "
+                    f"token must carry the `{self.tenant_claim}` claim (an API key its "
+                    "`tenant` entry)"
+                )
+            name = DEFAULT_TENANT
+        tenant = self.tenants.find(name)
+        if tenant is None:
+            shown = name if len(name) <= 64 else name[:64] + "…"
+            raise UnknownTenant(f"the tenant {shown!r} is not served by this gateway")
+        return dataclasses.replace(caller, tenant=tenant.id), tenant
 
     async def _identify(self, scope: Scope, headers: dict[bytes, bytes]) -> Caller:
         authorization = headers.get(b"authorization")
@@ -160,7 +220,7 @@ def _unverified_issuer(token: str) -> str | None:
     return issuer if isinstance(issuer, str) else None
 
 
-def _wants_graphiql(scope: Scope, headers: dict[bytes, bytes]) -> bool:
+def wants_graphiql(scope: Scope, headers: dict[bytes, bytes]) -> bool:
     """A browser opening /graphql gets the GraphiQL page, which holds no data."""
     return (
         scope.get("method") == "GET"

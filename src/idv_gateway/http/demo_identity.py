@@ -18,6 +18,7 @@ from joserfc import jwt
 from joserfc.jwk import ECKey, KeySet
 
 from idv_gateway.domain import ALL_SCOPES
+from idv_gateway.tenants_file import DEFAULT_TENANT
 
 __all__ = ["DEMO_AUDIENCE", "DEMO_ISSUER", "demo_key_set", "demo_token"]
 
@@ -47,7 +48,7 @@ def demo_key_set() -> KeySet:
 def demo_token(
     scopes: Iterable[str],
     *,
-    tenant: str | None = None,
+    tenant: str | None = DEFAULT_TENANT,
     subject: str = "demo-user",
     lifetime_seconds: int = 3_600,
 ) -> str:

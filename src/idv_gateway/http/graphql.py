@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from fastapi import Request, Response
+from fastapi import HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 from graphql import GraphQLError
 from starlette import status
@@ -24,7 +24,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from idv_gateway.http.admission import QUEUED_SECONDS
-from idv_gateway.http.callers import CALLER
+from idv_gateway.http.callers import CALLER, TENANT, ServedTenant, wants_graphiql
 from idv_gateway.http.graphiql import graphiql_page
 from idv_gateway.http.media import GRAPHQL_RESPONSE_JSON, JSON, negotiate_media_type
 from idv_gateway.observability.audit import AuditLog
@@ -103,7 +103,7 @@ def _request_error_status(errors: list[dict[str, Any]]) -> int:
     return status.HTTP_400_BAD_REQUEST
 
 
-async def _context(request: Request, response: Response) -> GatewayContext:
+async def _context(request: Request, response: Response) -> GatewayContext | None:
     # FastAPI hands the route and its dependencies the same `response`; the router's
     # `create_response` reads the status and media type that `process_result` sets on it.
     # The request's deadline starts here and bounds every upstream call it makes.
@@ -112,9 +112,13 @@ async def _context(request: Request, response: Response) -> GatewayContext:
     queued = float(getattr(request.state, QUEUED_SECONDS, 0.0))
     start_deadline(max(0.0, seconds - queued))  # the deadline runs from arrival
     caller = getattr(request.state, CALLER, None)
-    context = GatewayContext(service=request.app.state.service)
-    if caller is not None:  # else: no scope at all (the edge always sets one)
-        context.caller = caller
+    tenant: ServedTenant | None = getattr(request.state, TENANT, None)
+    if caller is None or tenant is None:  # the edge sets both on every GraphQL request
+        if wants_graphiql(request.scope, dict(request.scope.get("headers") or [])):
+            return None  # the GraphiQL page: static files, nothing executes
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "no caller was identified")
+    # The tenant's own service: its upstreams, caches, hints and cursor key only.
+    context = GatewayContext(service=tenant.service, caller=caller)
     request.state.gateway_context = context
     request.state.sub_response = response
     return context

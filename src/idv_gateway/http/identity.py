@@ -348,10 +348,13 @@ def _caller(claims: Mapping[str, Any], tenant_claim: str) -> Caller:
     subject = subject if isinstance(subject, str) and subject else "unknown"
     client = claims.get("azp") or claims.get("client_id") or subject
     tenant = claims.get(tenant_claim)
+    if tenant is not None and not isinstance(tenant, str):
+        # Never read as "no tenant" (which a single-tenant gateway serves as `default`).
+        raise Unauthenticated(f"the token's `{tenant_claim}` claim must be a string")
     return Caller(
         CallerKind.TOKEN,
         subject[:200],
         str(client)[:200],
         _scopes(claims),
-        tenant if isinstance(tenant, str) else None,
+        tenant,
     )

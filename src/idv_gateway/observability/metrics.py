@@ -63,14 +63,14 @@ class Metrics:
         )
         self.upstream_calls = Counter(
             "idv_gateway_upstream_requests_total",
-            "Upstream HTTP calls by provider, route template and status (or error kind).",
-            ["provider", "route", "status"],
+            "Upstream HTTP calls by tenant, provider, route template and status (or error kind).",
+            ["tenant", "provider", "route", "status"],
             registry=self.registry,
         )
         self.upstream_seconds = Histogram(
             "idv_gateway_upstream_request_duration_seconds",
             "Latency of upstream HTTP calls.",
-            ["provider", "route"],
+            ["tenant", "provider", "route"],
             buckets=_LATENCY_BUCKETS,
             registry=self.registry,
         )
@@ -90,6 +90,12 @@ class Metrics:
             "Audit events that could not be written (queue full or sink failing).",
             registry=self.registry,
         )
+        self.tenant_reloads = Counter(
+            "idv_gateway_tenants_reloads_total",
+            "Re-reads of the tenants file by outcome (applied, unchanged, rejected).",
+            ["outcome"],
+            registry=self.registry,
+        )
         self._live = _LiveCollector()
         self.registry.register(self._live)
         self._operation_names: set[str] = set()
@@ -107,35 +113,42 @@ class Metrics:
         self._operation_names.add(name)
         return name
 
-    def watch_cache(self, cache: Any) -> None:
-        """Expose hits, misses and coalesced calls of an `UpstreamCache`."""
+    def watch_caches(self, caches: Callable[[], dict[str, Any]]) -> None:
+        """Hits, misses, coalesced calls and entries of each tenant's `UpstreamCache`."""
 
         def collect() -> Iterable[Any]:
-            for name, help_text, value in (
-                ("hits", "Upstream answers served from the shared cache.", cache.hits),
-                ("misses", "Upstream calls the cache had to make.", cache.misses),
-                ("coalesced", "Calls that joined an identical call in flight.", cache.coalesced),
+            current = caches()
+            for name, help_text, attribute in (
+                ("hits", "Upstream answers served from the cache.", "hits"),
+                ("misses", "Upstream calls the cache had to make.", "misses"),
+                ("coalesced", "Calls that joined an identical call in flight.", "coalesced"),
             ):
-                family = CounterMetricFamily(f"idv_gateway_cache_{name}", help_text)
-                family.add_metric([], value)
+                family = CounterMetricFamily(
+                    f"idv_gateway_cache_{name}", help_text, labels=["tenant"]
+                )
+                for tenant, cache in current.items():
+                    family.add_metric([tenant], getattr(cache, attribute))
                 yield family
-            entries = GaugeMetricFamily("idv_gateway_cache_entries", "Entries in the cache.")
-            entries.add_metric([], len(cache))
+            entries = GaugeMetricFamily(
+                "idv_gateway_cache_entries", "Entries in the cache.", labels=["tenant"]
+            )
+            for tenant, cache in current.items():
+                entries.add_metric([tenant], len(cache))
             yield entries
 
         self._live.sources.append(collect)
 
-    def watch_circuits(self, states: Callable[[], dict[str, int]]) -> None:
-        """Circuit state per provider: 0 closed, 1 half-open, 2 open."""
+    def watch_circuits(self, states: Callable[[], dict[tuple[str, str], int]]) -> None:
+        """Circuit state per tenant and provider: 0 closed, 1 half-open, 2 open."""
 
         def collect() -> Iterable[Any]:
             family = GaugeMetricFamily(
                 "idv_gateway_circuit_state",
-                "Circuit breaker state per provider (0 closed, 1 half-open, 2 open).",
-                labels=["provider"],
+                "Circuit breaker state per tenant and provider (0 closed, 1 half-open, 2 open).",
+                labels=["tenant", "provider"],
             )
-            for provider, state in states().items():
-                family.add_metric([provider], state)
+            for (tenant, provider), state in states().items():
+                family.add_metric([tenant, provider], state)
             yield family
 
         self._live.sources.append(collect)

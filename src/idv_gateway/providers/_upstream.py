@@ -87,8 +87,10 @@ class Upstream:
         retry: RetryPolicy | None = None,
         breaker: CircuitBreaker | None = None,
         metrics: Metrics | None = None,
+        tenant: str = "default",
     ) -> None:
         self.provider = provider
+        self.tenant = tenant  # a label of its metrics; the credential says whose data it is
         self._metrics = metrics
         self.policy = policy or CachePolicy()
         self.timeout = timeout
@@ -182,7 +184,12 @@ class Upstream:
         started = time.perf_counter()
         status = "200"
         with tracer.start_as_current_span(
-            route, attributes={"idv.provider": self.provider.value, "http.route": route}
+            route,
+            attributes={
+                "idv.provider": self.provider.value,
+                "idv.tenant": self.tenant,
+                "http.route": route,
+            },
         ) as span:
             try:
                 result = await get_json(
@@ -199,8 +206,9 @@ class Upstream:
                 span.set_attribute("http.status", status)
                 if self._metrics is not None:
                     provider = self.provider.value
-                    self._metrics.upstream_calls.labels(provider, route, status).inc()
-                    self._metrics.upstream_seconds.labels(provider, route).observe(
+                    labels = (self.tenant, provider, route)
+                    self._metrics.upstream_calls.labels(*labels, status).inc()
+                    self._metrics.upstream_seconds.labels(*labels).observe(
                         time.perf_counter() - started
                     )
 
