@@ -207,12 +207,19 @@ async def test_the_tenant_claim_is_read_from_the_configured_name(
 ) -> None:
     log = tmp_path / "audit.jsonl"
     names = {"query": "{ kycSessions(first: 20) { edges { node { fullName } } } }"}
+    scopes = "sessions:read pii:read"
     async with auth_harness(idp, auth_tenant_claim="org", audit_log=str(log)) as harness:
-        token = idp.token(scope="sessions:read pii:read", org="acme-eu", tenant="ignored")
+        token = idp.token(scope=scopes, org="default", tenant="ignored")
         response = await harness.gateway.post("/graphql", json=names, headers=bearer(token))
         assert "errors" not in response.json()
+        # The single-tenant gateway serves `default` only: another name is refused, never
+        # quietly served the default tenant's sessions.
+        other = idp.token(scope=scopes, org="acme-eu", tenant="default")
+        refused = await harness.gateway.post("/graphql", json=names, headers=bearer(other))
+        assert refused.status_code == 403
+        assert refused.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     [event] = [json.loads(line) for line in log.read_text().splitlines()]
-    assert event["tenant"] == "acme-eu"
+    assert event["tenant"] == "default"
 
 
 async def test_an_api_key_is_matched_on_the_bytes_sent(

@@ -54,14 +54,16 @@ async def test_operations_upstream_calls_and_cache_are_counted(harness: Harness)
         value(
             scraped,
             "idv_gateway_upstream_requests_total",
+            tenant="default",
             provider="DIDIT",
             route="GET /v3/sessions/",
             status="200",
         )
         >= 2
     )
-    assert value(scraped, "idv_gateway_cache_hits_total") >= 2  # the second Feed was cached
-    assert value(scraped, "idv_gateway_cache_misses_total") >= 3
+    # the second Feed was cached
+    assert value(scraped, "idv_gateway_cache_hits_total", tenant="default") >= 2
+    assert value(scraped, "idv_gateway_cache_misses_total", tenant="default") >= 3
     assert (
         value(
             scraped,
@@ -73,7 +75,7 @@ async def test_operations_upstream_calls_and_cache_are_counted(harness: Harness)
         == 3
     )
     for provider in ("DIDIT", "KAYLE"):
-        assert value(scraped, "idv_gateway_circuit_state", provider=provider) == 0
+        assert value(scraped, "idv_gateway_circuit_state", tenant="default", provider=provider) == 0
 
 
 @pytest.mark.parametrize("gateway_overrides", [{"cache_enabled": False}])
@@ -90,6 +92,7 @@ async def test_a_failing_provider_shows_as_partial_and_in_upstream_errors(harnes
         value(
             scraped,
             "idv_gateway_upstream_requests_total",
+            tenant="default",
             provider="KAYLE",
             route="GET /v1/sessions",
             status="503",

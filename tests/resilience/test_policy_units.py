@@ -170,7 +170,7 @@ async def test_per_provider_settings_override_the_shared_ones(
     import contextlib
 
     from idv_gateway.config import Settings
-    from idv_gateway.upstreams import open_upstreams
+    from idv_gateway.upstreams import open_upstreams, with_transports
 
     monkeypatch.setenv("IDV_GATEWAY_UPSTREAM_RETRY_ATTEMPTS", "4")
     monkeypatch.setenv("IDV_GATEWAY_KAYLE_RETRY_ATTEMPTS", "1")
@@ -178,9 +178,9 @@ async def test_per_provider_settings_override_the_shared_ones(
     monkeypatch.setenv("IDV_GATEWAY_KAYLE_BREAKER_COOLDOWN_SECONDS", "30")
     transport = httpx.MockTransport(lambda request: httpx.Response(200, json={}))
     async with contextlib.AsyncExitStack() as stack:
-        upstreams = await open_upstreams(
-            Settings(), stack, {Provider.DIDIT: transport, Provider.KAYLE: transport}
-        )
+        transports = {Provider.DIDIT: transport, Provider.KAYLE: transport}
+        tenant = with_transports(None, transports)
+        upstreams = await open_upstreams(Settings(), stack, tenant, transports=transports)
     assert upstreams.didit is not None and upstreams.kayle is not None
     assert (upstreams.didit.retry.attempts, upstreams.kayle.retry.attempts) == (4, 1)
     assert (upstreams.didit.timeout, upstreams.kayle.timeout) == (2.5, 5.0)
