@@ -114,7 +114,7 @@ async def test_auth_and_scope_errors_win_over_validation_errors(
 
 
 @pytest.mark.parametrize(
-    "path", ["/v1/nope", "/v1/sessions/", "/v1/sessions/x/y/z", "/v1", "/v1/webhooks/endpoints"]
+    "path", ["/v1/nope", "/v1/sessions/", "/v1/sessions/x/y/z", "/v1", "/v1/webhooks/nope"]
 )
 async def test_unknown_v1_paths_are_401_without_a_key_and_plain_404_with_one(path: str) -> None:
     async with client_for(make_app(sessions=5)) as client:
@@ -137,9 +137,14 @@ async def test_trailing_slash_is_not_redirected() -> None:
 
 async def test_other_areas_check_their_own_scopes_and_non_v1_paths_need_no_key() -> None:
     async with client_for(make_app(sessions=5)) as client:
-        webhooks = await client.get("/v1/webhooks/endpoints", headers=AUTH)
+        webhooks = await client.get("/v1/webhooks/endpoints", headers=bearer(READ_ONLY_KEY))
+        analytics = await client.get("/v1/analytics/sessions/overview", headers=AUTH)
+        # The simulator's own key also holds the webhooks scopes.
+        default_key = await client.get("/v1/webhooks/endpoints", headers=AUTH)
         outside = await client.get("/openapi-not-simulated")
     assert (webhooks.status_code, webhooks.json()) == (403, FORBIDDEN)
+    assert (analytics.status_code, analytics.json()) == (403, FORBIDDEN)
+    assert default_key.status_code == 200
     assert (outside.status_code, outside.text) == (404, "404 Not Found")
 
 

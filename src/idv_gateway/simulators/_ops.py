@@ -1,5 +1,7 @@
 """Operations surface shared by both simulators: `/_sim/stats`, `/_sim/faults`, latency.
 
+`GET /_sim/webhooks` lists the outbound webhook delivery attempts (no secrets, no bodies).
+
 `/_sim/stats` also counts calls per credential presented (`credentials`: the first 12
 hex digits of the SHA-256 of the `x-api-key` value or of the bearer key, see
 `credential_fingerprint`), so a test can show which key every call carried without the
@@ -24,7 +26,14 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["FAULT_MODES", "Fault", "SimOps", "StatusSetter", "credential_fingerprint"]
+__all__ = [
+    "FAULT_MODES",
+    "Fault",
+    "SimOps",
+    "StatusSetter",
+    "WebhookLog",
+    "credential_fingerprint",
+]
 
 FAULT_MODES = ("delay", "status", "malformed", "reset", "slow_body")
 UNMATCHED = "<unmatched>"
@@ -34,6 +43,8 @@ _SLOW_BODY_CHUNKS = 10
 # Moves a session to the provider status in the request body (`{"status": ...}` plus any
 # provider-specific extras); returns (HTTP status, JSON body).
 StatusSetter = Callable[[str, dict[str, Any]], Awaitable[tuple[int, Any]]]
+# The webhook delivery records as JSON-ready dicts (`WebhookHub.records`).
+WebhookLog = Callable[[], list[dict[str, Any]]]
 
 
 def credential_fingerprint(key: str | bytes) -> str:
@@ -117,10 +128,12 @@ class SimOps:
         *,
         latency_ms: int = 0,
         set_status: StatusSetter | None = None,
+        webhooks: WebhookLog | None = None,
     ) -> None:
         self._table = _RouteTable(routes)
         self.latency_ms = latency_ms
         self._set_status = set_status
+        self.webhooks = webhooks
         self.requests: Counter[str] = Counter()
         self.rows: Counter[str] = Counter()
         self.credentials: Counter[str] = Counter()
@@ -199,6 +212,11 @@ class SimOps:
         elif (method, path) == ("DELETE", "/_sim/faults"):
             self.faults.clear()
             await _send_json(send, 200, {"faults": []})
+        elif (method, path) == ("GET", "/_sim/webhooks"):
+            if self.webhooks is None:
+                await _send_json(send, 404, {"error": "this simulator sends no webhooks"})
+            else:
+                await _send_json(send, 200, {"deliveries": self.webhooks()})
         elif method == "POST" and (match := re.fullmatch(r"/_sim/sessions/([^/]+)/status", path)):
             await self._handle_set_status(match.group(1), receive, send)
         else:

@@ -34,6 +34,7 @@ from idv_gateway.simulators.didit._text import format_timestamp
 from idv_gateway.simulators.didit.catalog import SESSION_STATUSES
 from idv_gateway.simulators.didit.decision import kyc_decision
 from idv_gateway.simulators.didit.decision_kyb import kyb_decision
+from idv_gateway.simulators.didit.destinations import DESTINATION_ROUTES
 from idv_gateway.simulators.didit.listing import list_sessions
 from idv_gateway.simulators.didit.payloads import (
     InvalidBody,
@@ -64,6 +65,7 @@ ROUTES = (
     "POST /v3/session/",
     "PATCH /v3/session/{session_id}/update-status/",
     "DELETE /v3/session/{session_id}/delete/",
+    *DESTINATION_ROUTES,
 )
 _FORBIDDEN = {"detail": "You do not have permission to perform this action."}
 _NOT_FOUND = {"detail": "Not found."}
@@ -105,7 +107,8 @@ class DiditApi:
             Route("/v3/session/{session_id}/delete/", self.delete_session, methods=["DELETE"]),
         ]
 
-    def _authorised(self, request: Request) -> bool:
+    def authorised(self, request: Request) -> bool:
+        """Whether the request carries the application's `x-api-key`."""
         presented = request.headers.get("x-api-key", "").encode()
         return hmac.compare_digest(presented, self._api_key)
 
@@ -114,13 +117,13 @@ class DiditApi:
         session_id = request.path_params["session_id"]
         if not _SESSION_ID.fullmatch(session_id):
             return JSONResponse(_NOT_FOUND, status_code=404)
-        if not self._authorised(request):
+        if not self.authorised(request):
             return JSONResponse(_FORBIDDEN, status_code=403)
         session = self.store.get(session_id)
         return JSONResponse(_NOT_FOUND, status_code=404) if session is None else session
 
     async def list_sessions(self, request: Request) -> Response:
-        if not self._authorised(request):
+        if not self.authorised(request):
             return JSONResponse(_FORBIDDEN, status_code=403)
         query = parse_list_query(request.query_params)
         if isinstance(query, dict):
@@ -143,7 +146,7 @@ class DiditApi:
         return JSONResponse(kyb_decision(session, self.store.kyb_uppercase_status))
 
     async def create_session(self, request: Request) -> Response:
-        if not self._authorised(request):
+        if not self.authorised(request):
             return JSONResponse(_FORBIDDEN, status_code=403)
         try:
             spec = parse_create(parse_json_object(await request.body()))

@@ -81,6 +81,8 @@ class DiditStore:
         self._people = PersonFactory(self._rng)
         self._companies = CompanyFactory(self._rng)
         self._clock = clock or (lambda: datetime.now(UTC))
+        # Called after every create and status move (the webhook emitter listens here).
+        self.on_status_change: Callable[[Session], None] | None = None
 
     # -- reads ------------------------------------------------------------------
     def get(self, session_id: str) -> Session | None:
@@ -156,6 +158,7 @@ class DiditStore:
             refresh_kyc(session)
             self.kyc.insert(0, session)
         self._by_id[session.session_id] = session
+        self._changed(session)
         return session, False
 
     def move(
@@ -179,6 +182,7 @@ class DiditStore:
             refresh_kyc(session)
         else:
             refresh_kyb(session, self.kyb_uppercase_status)
+        self._changed(session)
 
     def delete(self, session_id: str) -> Session | None:
         """Soft delete: the session vanishes from every read; returns it, or None if absent."""
@@ -195,6 +199,10 @@ class DiditStore:
         return max([self._clock(), *(head + _TICK for head in heads)])
 
     # -- internals --------------------------------------------------------------
+    def _changed(self, session: Session) -> None:
+        if self.on_status_change is not None:
+            self.on_status_change(session)
+
     def _reusable(self, workflow: Workflow, vendor_data: str | None) -> Session | None:
         if vendor_data is None:
             return None

@@ -4,6 +4,7 @@ Request pipeline, outermost first, as in the real service:
 `/_sim` operations (SimOps) → body-size limit and security headers → API-key auth and
 scope check on every `/v1/*` path (so 401/403 beat 400 and 404) → routing (strict: no
 trailing-slash redirects; unknown paths and methods are a plain-text 404) → handlers.
+Webhook management routes live in `webhook_api`; `app.state.webhooks` delivers events.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -24,6 +26,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from idv_gateway.simulators import DEFAULT_ANCHOR, DEFAULT_KAYLE_API_KEY, DEFAULT_KAYLE_SESSIONS
+from idv_gateway.simulators._delivery import closing_lifespan
 from idv_gateway.simulators._ops import SimOps
 from idv_gateway.simulators.kayle.contract import Rejection, parse_create_body
 from idv_gateway.simulators.kayle.dataset import generate_sessions
@@ -35,12 +38,14 @@ from idv_gateway.simulators.kayle.validation import (
     validate_list_query,
     validate_session_id,
 )
+from idv_gateway.simulators.kayle.webhook_api import WEBHOOK_ROUTES, WEBHOOK_SCOPES, webhook_routes
+from idv_gateway.simulators.kayle.webhooks import KayleWebhooks
 
 __all__ = ["ROUTES", "SESSION_SCOPES", "create_kayle_app"]
 
 LIST, CREATE = "GET /v1/sessions", "POST /v1/sessions"
 GET, CANCEL = "GET /v1/sessions/{id}", "POST /v1/sessions/{id}/cancel"
-ROUTES = (LIST, CREATE, GET, CANCEL)
+ROUTES = (LIST, CREATE, GET, CANCEL, *WEBHOOK_ROUTES)
 SESSION_SCOPES = frozenset({"sessions:read", "sessions:write"})
 _SECURITY_HEADERS = (
     (b"content-security-policy", b"base-uri 'self'; frame-ancestors 'none'; object-src 'none'"),
@@ -236,8 +241,22 @@ def create_kayle_app(
     api_key: str = DEFAULT_KAYLE_API_KEY,
     anchor: datetime = DEFAULT_ANCHOR,
     extra_keys: Mapping[str, frozenset[str]] | None = None,
+    webhook_url: str | None = None,
+    webhook_secret: str | None = None,
+    webhook_public_jwk: dict[str, Any] | None = None,
+    webhook_key_id: str = "sim-key-1",
+    webhook_time_scale: float = 1.0,
+    webhook_transport: httpx.AsyncBaseTransport | None = None,
 ) -> Starlette:
-    """Kayle's partner API (v1.5.0) over `sessions` seeded sessions created before `anchor`."""
+    """Kayle's partner API (v1.5.0) over `sessions` seeded sessions created before `anchor`.
+
+    `api_key` holds the sessions and webhooks scopes. `webhook_url` pre-registers an
+    endpoint for all four event types (signing secret `webhook_secret`, a random
+    `whsec_…` when None) and, given `webhook_public_jwk`, its active encryption key
+    `webhook_key_id`; without a key its deliveries fail unsent, as Kayle's do.
+    `webhook_time_scale` multiplies the retry pauses; `webhook_transport` is the httpx
+    transport deliveries use (default: the network).
+    """
     store = KayleStore(
         generate_sessions(seed, sessions, anchor),
         clock=_default_clock(anchor),
@@ -255,19 +274,26 @@ def create_kayle_app(
         session = store.set_status(session_id, status, outcome or "succeeded")
         return 200, {"data": render_session(session, include_attempts=True), "error": None}
 
-    ops = SimOps(ROUTES, latency_ms=latency_ms, set_status=set_status)
-    keys = {api_key: SESSION_SCOPES, **(extra_keys or {})}
+    webhooks = KayleWebhooks(time_scale=webhook_time_scale, transport=webhook_transport)
+    if webhook_url is not None:
+        webhooks.register(webhook_url, webhook_secret, webhook_public_jwk, webhook_key_id)
+    store.on_event = webhooks.store_event
+    ops = SimOps(ROUTES, latency_ms=latency_ms, set_status=set_status, webhooks=webhooks.records)
+    keys = {api_key: SESSION_SCOPES | WEBHOOK_SCOPES, **(extra_keys or {})}
     app = _KayleApp(
         routes=[
             Route("/v1/sessions", list_sessions, methods=["GET"]),
             Route("/v1/sessions", create_session, methods=["POST"]),
             Route("/v1/sessions/{id}", get_session, methods=["GET"]),
             Route("/v1/sessions/{id}/cancel", cancel_session, methods=["POST"]),
+            *webhook_routes(),
         ],
         middleware=[Middleware(_KayleEdge, keys=keys)],
         exception_handlers={404: _not_found, 405: _not_found},
+        lifespan=closing_lifespan(webhooks),
     )
     app.router.redirect_slashes = False
     app.state.ops = ops
     app.state.store = store
+    app.state.webhooks = webhooks
     return app

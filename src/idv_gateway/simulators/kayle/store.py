@@ -11,6 +11,7 @@ import random
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import NamedTuple
 
 from idv_gateway.simulators.kayle.dataset import random_token
 from idv_gateway.simulators.kayle.jscompat import from_ms, to_ms
@@ -27,10 +28,18 @@ from idv_gateway.simulators.kayle.models import (
 )
 from idv_gateway.simulators.kayle.validation import ListQuery
 
-__all__ = ["OUTCOMES", "KayleStore"]
+__all__ = ["OUTCOMES", "KayleStore", "StoreEvent"]
 
 OUTCOMES = ("succeeded", "failed")
 _MAX_FAILED_ATTEMPTS = 3
+
+
+class StoreEvent(NamedTuple):
+    """A subscribable event the state machine emitted (reference §4.1, §5.2)."""
+
+    type: str
+    session: Session
+    attempt: Attempt | None = None
 
 
 class KayleStore:
@@ -53,6 +62,8 @@ class KayleStore:
         by_created = sorted(self._created_ms.items(), key=lambda item: (item[1], item[0]))
         self._window_ids = [session_id for session_id, _ in by_created]
         self._window_ms = [ms for _, ms in by_created]
+        # Sees every webhook event as it happens (the webhook emitter listens here).
+        self.on_event: Callable[[StoreEvent], None] | None = None
 
     # -- reading -----------------------------------------------------------------
     def __len__(self) -> int:
@@ -183,6 +194,7 @@ class KayleStore:
             attempt.status = "succeeded"
             attempt.risk_score = round(1 - self._rng.uniform(0.62, 0.995), 4)
             attempt.completed_at = attempt.updated_at = now
+            self._emit("verification.attempt.succeeded", session, attempt)
         elif status == "completed":
             if open_attempt is not None:
                 self._fail(open_attempt, now)
@@ -202,6 +214,11 @@ class KayleStore:
                 attempt.completed_at = attempt.updated_at = now
         session.completed_at = now
         self._set_status(session, status, now)
+        self._emit(f"verification.session.{status}", session)
+
+    def _emit(self, event_type: str, session: Session, attempt: Attempt | None = None) -> None:
+        if self.on_event is not None:
+            self.on_event(StoreEvent(event_type, session, attempt))
 
     def _reopen(self, session: Session, now: datetime) -> None:
         kept: list[Attempt] = []
@@ -234,6 +251,7 @@ class KayleStore:
         attempt.failure_code = self._rng.choice(VERIFICATION_FAILURE_CODES)
         attempt.risk_score = 1.0
         attempt.completed_at = attempt.updated_at = now
+        self._emit("verification.attempt.failed", self._by_id[attempt.session_id], attempt)
 
 
 def _ordinary_failures_in(attempts: Iterable[Attempt]) -> int:
