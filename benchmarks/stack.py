@@ -111,11 +111,13 @@ def start_gateway(
     tag: str,
     env: dict[str, str] | None = None,
     cpus: str | None = None,
+    port: int | None = None,
 ) -> tuple[Running, str]:
     """`idv-gateway serve` in front of `stack`; returns the process and its base URL.
 
-    `env` adds settings; `cpus` pins the gateway with `taskset -c` (when it exists)."""
-    port = free_port()
+    `env` adds settings; `cpus` pins the gateway with `taskset -c` (when it exists);
+    `port` is one already chosen (a simulator's webhooks point at it)."""
+    port = port or free_port()
     env = {
         "IDV_GATEWAY_DIDIT_BASE_URL": stack.didit_url,
         "IDV_GATEWAY_DIDIT_API_KEY": DIDIT_KEY,

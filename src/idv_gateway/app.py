@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from idv_gateway.cache import UpstreamCache
 from idv_gateway.config import Settings, get_settings
 from idv_gateway.domain import Provider
+from idv_gateway.events import SubscriberSlots
 from idv_gateway.http import (
     Admission,
     BodyGuard,
@@ -30,6 +31,8 @@ from idv_gateway.http.credentials import build_credentials
 from idv_gateway.http.lockdown import AllowedHosts
 from idv_gateway.http.responses import error_response
 from idv_gateway.http.trusted_documents import TrustedDocuments, load_manifest
+from idv_gateway.http.webhooks import webhook_router
+from idv_gateway.intake import WebhookIntake
 from idv_gateway.observability import Metrics, metrics_response
 from idv_gateway.observability.audit import AuditLog
 from idv_gateway.observability.tracing import configure_tracing
@@ -37,7 +40,7 @@ from idv_gateway.resilience.breaker import BreakerState
 from idv_gateway.schema.limits import Limits
 from idv_gateway.tenancy import TenantDirectory
 from idv_gateway.tenants_file import DEFAULT_TENANT, env_tenant
-from idv_gateway.upstreams import demo_tenants, with_transports
+from idv_gateway.upstreams import DemoLoopback, demo_tenants, with_transports
 
 __all__ = ["create_app"]
 
@@ -62,11 +65,12 @@ def _directory(
     settings: Settings,
     transports: Mapping[Provider, httpx.AsyncBaseTransport] | None,
     metrics: Metrics,
+    loopback: DemoLoopback,
 ) -> TenantDirectory:
     """The embedded demo's three tenants, or `default` from the environment (when set)
     beside the tenants file's."""
     if settings.demo_mode and not transports:
-        fixed = list(demo_tenants(settings))
+        fixed = list(demo_tenants(settings, loopback))
         return TenantDirectory(
             settings, metrics=metrics, fixed=fixed, names_required=True, demo=True
         )
@@ -99,6 +103,19 @@ def _install_sighup(tenants: TenantDirectory) -> Callable[[], None]:
     return remove
 
 
+def _unprefixed(simulator: Any, prefix: str) -> Any:
+    """The simulator sees its own paths (its `/_sim` layer reads `path` as sent)."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        path: str = scope.get("path", "")
+        if path.startswith(prefix):
+            path = path[len(prefix) :] or "/"
+            scope = {**scope, "path": path, "raw_path": path.encode(), "root_path": ""}
+        await simulator(scope, receive, send)
+
+    return app
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -123,7 +140,8 @@ def create_app(
     audit = AuditLog(
         settings.audit_log, written=metrics.audit_written, dropped=metrics.audit_dropped
     )
-    tenants = _directory(settings, transports, metrics)
+    loopback = DemoLoopback()  # the demo's simulators deliver their webhooks through it
+    tenants = _directory(settings, transports, metrics, loopback)
     metrics.watch_caches(lambda: _caches(tenants))
     metrics.watch_circuits(lambda: _circuit_states(tenants))
 
@@ -135,6 +153,7 @@ def create_app(
             stack.push_async_callback(audit.stop)
             await tenants.start()
             stack.push_async_callback(tenants.close)
+            stack.push_async_callback(loopback.aclose)
             if settings.tenants_file is not None:
                 stack.callback(_install_sighup(tenants))
             app.state.started = True
@@ -169,6 +188,9 @@ def create_app(
     app.state.metrics = metrics
     app.state.audit = audit
     app.state.tenants = tenants
+    slots = SubscriberSlots(settings.max_subscriptions)
+    app.state.subscriber_slots = slots
+    metrics.subscriptions.set_function(lambda: slots.active)
     if manifest is not None:  # inside BodyGuard: it sees whole, well-formed bodies
         app.add_middleware(TrustedDocuments, manifest=manifest)
     app.add_middleware(
@@ -204,7 +226,16 @@ def create_app(
         app.add_middleware(AllowedHosts, hosts=settings.host_allow_list())
     # Outermost: every response gets its request id, every request is counted and logged.
     app.add_middleware(RequestObserver, metrics=metrics)
-    app.include_router(graphql_router(metrics, graphiql=settings.graphiql_on), prefix="/graphql")
+    app.include_router(
+        graphql_router(
+            metrics,
+            graphiql=settings.graphiql_on,
+            max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
+            allowed_origins=tuple(settings.cors_origin_list()),
+        ),
+        prefix="/graphql",
+    )
+    app.include_router(webhook_router(WebhookIntake(tenants, metrics=metrics)))
     if settings.graphiql_on:
         app.include_router(graphiql_assets_router())
 
@@ -266,4 +297,10 @@ def create_app(
             body["warnings"] = ["authentication is off: anyone who reaches this port reads it all"]
         return JSONResponse(body, status_code=200 if ready else 503)
 
+    # The demo's simulators, so a reader can move a session and watch the webhook
+    # arrive in a subscription: POST /demo/<tenant>/<provider>/_sim/sessions/<id>/status.
+    for (tenant_id, provider), simulator in loopback.simulators.items():
+        prefix = f"/demo/{tenant_id}/{provider}"
+        app.mount(prefix, _unprefixed(simulator, prefix))
+    loopback.target = app
     return app

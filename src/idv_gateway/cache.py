@@ -38,6 +38,7 @@ class UpstreamCache:
     ) -> None:
         self._entries: TLRUCache[Hashable, _Entry] = TLRUCache(maxsize, ttu=_expiry, timer=timer)
         self._inflight: dict[Hashable, asyncio.Task[Any]] = {}
+        self._stale: set[asyncio.Task[Any]] = set()  # evicted while running: not stored
         self._store = store
         self.hits = 0
         self.misses = 0
@@ -72,12 +73,27 @@ class UpstreamCache:
         return result
 
     def _settle(self, key: Hashable, task: asyncio.Task[Any], ttl: Callable[[Any], float]) -> None:
-        self._inflight.pop(key, None)
+        if self._inflight.get(key) is task:
+            del self._inflight[key]
+        if task in self._stale:
+            self._stale.discard(task)
+            return  # started before an eviction: its answer may predate the change
         if task.cancelled() or task.exception() is not None:
             return  # failures are never cached; every waiter got the exception
         seconds = ttl(task.result())
         if self._store and seconds > 0:
             self._entries[key] = _Entry(task.result(), seconds)
+
+    def evict(self, match: Callable[[Hashable], bool]) -> int:
+        """Forgets every entry whose key `match`es, and detaches fetches of such keys
+        already running, so the next read starts a fresh one; returns how many."""
+        stored = [key for key in list(self._entries.keys()) if match(key)]
+        for key in stored:
+            self._entries.pop(key, None)
+        running = [key for key in self._inflight if match(key)]
+        for key in running:
+            self._stale.add(self._inflight.pop(key))
+        return len(stored) + len(running)
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -8,6 +8,7 @@ docs/errors.md. Per-provider settings (`DIDIT_…`, `KAYLE_…`) override the sh
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
+from joserfc.errors import JoseError
+from joserfc.jwk import RSAKey
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -181,6 +184,30 @@ class Settings(BaseSettings):
         description="TOML file of tenants and their provider credentials (docs/tenants.md)",
     )
 
+    didit_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Didit webhook destination's `secret_shared_key` (tenant `default`)",
+    )
+    kayle_webhook_secret: SecretStr | None = Field(
+        default=None, description="Kayle webhook endpoint's signing secret `whsec_…`"
+    )
+    kayle_webhook_private_jwk: Path | None = Field(
+        default=None,
+        description="File with the RSA private JWK whose public half Kayle encrypts to",
+    )
+    max_subscriptions: int = Field(
+        default=1_000, ge=1, description="Subscriptions one worker holds at once"
+    )
+    max_subscriptions_per_connection: int = Field(
+        default=20, ge=1, description="Operations at once on one WebSocket"
+    )
+    subscription_buffer_events: int = Field(
+        default=256,
+        ge=1,
+        le=100_000,
+        description="Events a subscriber may fall behind before it is disconnected",
+    )
+
     demo_seed: int = Field(default=7, description="Seed of the embedded demo's data")
 
     metric_operation_names: str = Field(
@@ -307,12 +334,70 @@ def configuration_problems(settings: Settings, environ: Mapping[str, str]) -> li
                 "is set, and a provider needs both"
             )
     problems.extend(_auth_problems(settings))
+    problems.extend(_webhook_problems(settings))
     if not settings.demo_mode and settings.cursor_secret is None:
         problems.append(
             f"{ENV_PREFIX}CURSOR_SECRET is missing: it signs pagination cursors when providers "
             "are configured, and must be the same on every worker"
         )
     return problems
+
+
+def _webhook_problems(settings: Settings) -> list[str]:
+    """Kayle's webhooks need both halves: the signing secret and the decryption key."""
+    problems: list[str] = []
+    secret, jwk = settings.kayle_webhook_secret, settings.kayle_webhook_private_jwk
+    if (secret is None) != (jwk is None):
+        have, missing = (
+            ("KAYLE_WEBHOOK_SECRET", "KAYLE_WEBHOOK_PRIVATE_JWK")
+            if jwk is None
+            else ("KAYLE_WEBHOOK_PRIVATE_JWK", "KAYLE_WEBHOOK_SECRET")
+        )
+        problems.append(
+            f"{ENV_PREFIX}{missing} is missing: {ENV_PREFIX}{have} is set, and Kayle's "
+            "webhooks are signed with the secret and encrypted to the key"
+        )
+    if secret is not None and (problem := kayle_secret_problem(secret.get_secret_value())):
+        problems.append(f"{ENV_PREFIX}KAYLE_WEBHOOK_SECRET: {problem}")
+    didit = settings.didit_webhook_secret
+    if didit is not None and not didit.get_secret_value().strip():
+        problems.append(f"{ENV_PREFIX}DIDIT_WEBHOOK_SECRET: is empty")
+    if jwk is not None and (problem := private_jwk_problem(jwk)):
+        problems.append(f"{ENV_PREFIX}KAYLE_WEBHOOK_PRIVATE_JWK: {problem}")
+    return problems
+
+
+def kayle_secret_problem(secret: str) -> str | None:
+    if not secret.startswith("whsec_") or len(secret) < 16 or any(c.isspace() for c in secret):
+        return "must be the endpoint's signing secret, `whsec_` and its characters"
+    return None
+
+
+def load_private_jwk(path: Path) -> RSAKey:
+    """The RSA private key (JWK JSON, at least 2048 bits); ValueError says what is wrong."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(raw) > 64_000:
+        raise ValueError(f"{path} is larger than a JWK")
+    try:
+        key = RSAKey.import_key(json.loads(raw))
+    except (ValueError, TypeError, JoseError):
+        raise ValueError(f"{path} does not hold an RSA JWK (JSON)") from None
+    if not key.is_private:
+        raise ValueError(f"{path} holds a public key; the gateway needs the private one")
+    if key.raw_value.key_size < 2048:
+        raise ValueError(f"{path} holds a key of {key.raw_value.key_size} bits; Kayle needs ≥ 2048")
+    return key
+
+
+def private_jwk_problem(path: Path) -> str | None:
+    try:
+        load_private_jwk(path)
+    except ValueError as problem:
+        return str(problem)
+    return None
 
 
 def _auth_problems(settings: Settings) -> list[str]:

@@ -34,6 +34,7 @@ __all__ = [
     "ProviderTimeout",
     "ProviderUnavailable",
     "QueryTooComplex",
+    "WebhookRejected",
 ]
 
 
@@ -158,3 +159,16 @@ class ProviderBadResponse(ProviderError):
     ) -> None:
         super().__init__(provider, message, status=status)
         self.retryable = retryable
+
+
+class WebhookRejected(Exception):
+    """A webhook the gateway does not act on: answered 401 (not signed by the provider,
+    or outside the replay window) or 400 (signed, but not a shape it can read).
+
+    `reason` is for the log and the answer: it never quotes the body."""
+
+    def __init__(self, reason: str, *, outcome: str, status: int = 401) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.outcome = outcome  # a metric label: bad_signature, stale, bad_body …
+        self.status = status

@@ -104,6 +104,12 @@ def serve(*, host: str, port: int, workers: int) -> int:
         log_config=logging_config(settings.log_level),
         limit_concurrency=settings.max_connections,
         http=HeaderTimeoutProtocol,
+        # WebSocket subscriptions: a message is bounded like a request body, and the
+        # protocol-level ping keeps idle sockets alive through proxies.
+        ws="websockets-sansio",
+        ws_max_size=settings.max_request_bytes,
+        ws_ping_interval=20.0,
+        ws_ping_timeout=20.0,
         timeout_keep_alive=settings.keep_alive_timeout_seconds,
         access_log=False,  # the gateway logs each request itself, with its request id
     )

@@ -27,6 +27,7 @@ import httpx
 
 from idv_gateway.config import Settings
 from idv_gateway.domain import Provider
+from idv_gateway.events import InProcessBus, InProcessDeduplicator
 from idv_gateway.observability.metrics import Metrics
 from idv_gateway.pagination import CursorCodec
 from idv_gateway.providers import DiditProvider, KayleProvider
@@ -92,6 +93,9 @@ class TenantDirectory:
         self.names_required = names_required or self._file is not None
         self.demo = demo
         self._tenants: dict[str, Tenant] = {}
+        # Kept while a tenant is served, across changes of its configuration: its
+        # subscribers stay connected and its webhook replays stay recognised.
+        self._live: dict[str, tuple[InProcessBus, InProcessDeduplicator]] = {}
         self._signature: tuple[tuple[str, int, int], ...] = ()
         self._lock = asyncio.Lock()
         self._retiring: set[asyncio.Task[None]] = set()
@@ -134,6 +138,9 @@ class TenantDirectory:
         for tenant in self._tenants.values():
             await tenant.stack.aclose()
         self._tenants = {}
+        for bus, _ in self._live.values():
+            bus.close("the gateway is shutting down")
+        self._live = {}
 
     async def reload(self) -> str:
         """Re-reads the tenants file: "applied", "unchanged" or "rejected" (and says why)."""
@@ -173,6 +180,10 @@ class TenantDirectory:
             chosen[tenant_id] = await self._open(config, None)
         removed = sorted(set(current) - set(chosen))
         self._tenants = chosen  # one assignment: a request sees the old set or the new one
+        for tenant_id in removed:
+            bus, _ = self._live.pop(tenant_id, (None, None))
+            if bus is not None:
+                bus.close(f"the tenant {tenant_id!r} is no longer served by this gateway")
         for tenant_id, tenant in current.items():
             if chosen.get(tenant_id) is not tenant:
                 self._retire(tenant)
@@ -227,12 +238,15 @@ class TenantDirectory:
             raise
         didit = None if upstreams.didit is None else DiditProvider(upstream=upstreams.didit)
         kayle = None if upstreams.kayle is None else KayleProvider(upstream=upstreams.kayle)
+        bus, dedup = self._live.setdefault(config.id, (InProcessBus(), InProcessDeduplicator()))
         service = SessionService(
             didit=didit,
             kayle=kayle,
             codec=CursorCodec(tenant_cursor_key(settings.cursor_key(), config.id)),
             # A first page keeps its read plan while its answers can still be cached.
             hint_reuse_seconds=settings.cache_list_ttl_seconds if settings.cache_enabled else 0,
+            bus=bus,
+            dedup=dedup,
         )
 
         def limit(own: int | None, shared: int) -> SlidingWindowLimiter:

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from joserfc.jwk import RSAKey
 from pydantic import SecretStr
 
-from idv_gateway.config import Settings, url_problem
+from idv_gateway.config import Settings, kayle_secret_problem, load_private_jwk, url_problem
 from idv_gateway.domain import Provider
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "ProviderAccess",
     "TenantConfig",
     "TenantsFileError",
+    "WebhookKeys",
     "env_tenant",
     "load_tenants_file",
     "watched_paths",
@@ -39,9 +41,10 @@ DEFAULT_TENANT = "default"
 TENANT_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,62}")
 _PROVIDER_FIELDS = ("base_url", "api_key", "api_key_file")
 _LIMIT_FIELDS = ("rate_limit_per_minute", "upstream_calls_per_minute")
+_WEBHOOK_FIELDS = ("didit_webhook_secret", "kayle_webhook_secret", "kayle_webhook_private_jwk")
 _FIELDS = frozenset(
     [f"{p.value.lower()}_{name}" for p in Provider for name in _PROVIDER_FIELDS]
-    + [*_LIMIT_FIELDS, "description"]
+    + [*_LIMIT_FIELDS, *_WEBHOOK_FIELDS, "description"]
 )
 _MAX_KEY_FILE_BYTES = 4_096
 
@@ -62,12 +65,31 @@ class ProviderAccess:
 
 
 @dataclass(frozen=True, slots=True)
+class WebhookKeys:
+    """What proves a webhook came from the tenant's provider account (docs/live.md)."""
+
+    didit_secret: SecretStr | None = None
+    kayle_secret: SecretStr | None = None
+    kayle_private_key: RSAKey | None = None
+    kayle_key_file: Path | None = None
+
+    def digest(self) -> str:
+        parts = [
+            self.didit_secret.get_secret_value() if self.didit_secret else "",
+            self.kayle_secret.get_secret_value() if self.kayle_secret else "",
+            self.kayle_private_key.thumbprint() if self.kayle_private_key else "",
+        ]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
 class TenantConfig:
     id: str
     access: dict[Provider, ProviderAccess] = field(default_factory=dict)
     # Per client of this tenant; None: the gateway-wide setting.
     rate_limit_per_minute: int | None = None
     upstream_calls_per_minute: int | None = None
+    webhooks: WebhookKeys = field(default_factory=WebhookKeys)
 
     def fingerprint(self) -> str:
         """Changes whenever anything that shapes the tenant's upstreams changes, keys
@@ -79,6 +101,7 @@ class TenantConfig:
                 digest.update(f"|{provider.value}|{entry.base_url}|".encode())
                 digest.update(entry.api_key.get_secret_value().encode())
         digest.update(f"|{self.rate_limit_per_minute}|{self.upstream_calls_per_minute}".encode())
+        digest.update(self.webhooks.digest().encode())
         return digest.hexdigest()
 
 
@@ -91,7 +114,14 @@ def env_tenant(settings: Settings) -> TenantConfig | None:
     ):
         if url is not None and key is not None:
             access[provider] = ProviderAccess(url, key)
-    return TenantConfig(DEFAULT_TENANT, access) if access else None
+    jwk = settings.kayle_webhook_private_jwk
+    webhooks = WebhookKeys(
+        didit_secret=settings.didit_webhook_secret,
+        kayle_secret=settings.kayle_webhook_secret,
+        kayle_private_key=None if jwk is None else load_private_jwk(jwk),
+        kayle_key_file=jwk,
+    )
+    return TenantConfig(DEFAULT_TENANT, access, webhooks=webhooks) if access else None
 
 
 def load_tenants_file(path: Path, *, env_default: bool = False) -> dict[str, TenantConfig]:
@@ -161,6 +191,7 @@ def _tenant(
         limits[name] = value
     if not access and len(problems) == before:
         problems.append(f"{where}: names no provider (didit_base_url or kayle_base_url)")
+    webhooks = _webhook_keys(entry, where, base, problems)
     if len(problems) != before:
         return None
     return TenantConfig(
@@ -168,6 +199,41 @@ def _tenant(
         access,
         rate_limit_per_minute=limits["rate_limit_per_minute"],
         upstream_calls_per_minute=limits["upstream_calls_per_minute"],
+        webhooks=webhooks,
+    )
+
+
+def _webhook_keys(
+    entry: dict[str, Any], where: str, base: Path, problems: list[str]
+) -> WebhookKeys:
+    didit, kayle, jwk_path = (entry.get(name) for name in _WEBHOOK_FIELDS)
+    for name, value in zip(_WEBHOOK_FIELDS, (didit, kayle, jwk_path), strict=True):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            problems.append(f"{where}: `{name}` must be a non-empty string")
+            return WebhookKeys()
+    if (kayle is None) != (jwk_path is None):
+        problems.append(
+            f"{where}: give both `kayle_webhook_secret` and `kayle_webhook_private_jwk`, or "
+            "neither (Kayle signs with the one and encrypts to the other)"
+        )
+        return WebhookKeys()
+    key = None
+    key_file = None
+    if kayle is not None and jwk_path is not None:
+        if (problem := kayle_secret_problem(kayle)) is not None:
+            problems.append(f"{where}: `kayle_webhook_secret` {problem}")
+            return WebhookKeys()
+        key_file = base / jwk_path
+        try:
+            key = load_private_jwk(key_file)
+        except ValueError as problem:
+            problems.append(f"{where}: `kayle_webhook_private_jwk`: {problem}")
+            return WebhookKeys()
+    return WebhookKeys(
+        didit_secret=None if didit is None else SecretStr(didit),
+        kayle_secret=None if kayle is None else SecretStr(kayle),
+        kayle_private_key=key,
+        kayle_key_file=key_file,
     )
 
 
@@ -222,4 +288,6 @@ def watched_paths(path: Path, tenants: Iterable[TenantConfig]) -> list[Path]:
     files = [path]
     for tenant in tenants:
         files += [a.key_file for a in tenant.access.values() if a.key_file is not None]
+        if tenant.webhooks.kayle_key_file is not None:
+            files.append(tenant.webhooks.kayle_key_file)
     return files

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import httpx
+from joserfc.jwk import RSAKey
 from pydantic import SecretStr
 
 from idv_gateway.cache import UpstreamCache
@@ -23,14 +25,16 @@ from idv_gateway.simulators import (
     DEFAULT_KYB_SESSIONS,
     DEFAULT_KYC_SESSIONS,
 )
-from idv_gateway.tenants_file import DEFAULT_TENANT, ProviderAccess, TenantConfig
+from idv_gateway.tenants_file import DEFAULT_TENANT, ProviderAccess, TenantConfig, WebhookKeys
 
 __all__ = [
     "DEMO_SIZES",
     "DEMO_TENANTS",
     "DEMO_TENANT_SIZES",
+    "DemoLoopback",
     "Upstreams",
     "demo_tenants",
+    "demo_webhook_secrets",
     "open_upstreams",
     "with_transports",
 ]
@@ -108,14 +112,65 @@ def _limits(settings: Settings) -> httpx.Limits:
     )
 
 
+def demo_webhook_secrets(tenant: str) -> tuple[str, str]:
+    """Obviously fake, one pair per demo tenant, so a delivery for one tenant fails at
+    another's receiver as it would with real accounts."""
+    return (
+        f"demo-didit-webhook-secret-{tenant}-not-a-secret",
+        f"whsec_demo{tenant}notasecret000000000000",
+    )
+
+
+class DemoLoopback:
+    """Where the demo's simulators deliver their webhooks: the gateway app itself, in
+    process (set once the app exists), at `/webhooks/<provider>/<tenant>`."""
+
+    def __init__(self) -> None:
+        self.target: Any = None
+        self.hubs: list[Any] = []  # the simulators' deliveries, closed with the app
+        # (tenant, provider) → the simulator app, mounted at /demo/<tenant>/<provider>
+        self.simulators: dict[tuple[str, str], Any] = {}
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self.target is None:  # the app is not up: the simulator retries later
+            await send({"type": "http.response.start", "status": 503, "headers": []})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await self.target(scope, receive, send)
+
+    async def aclose(self) -> None:
+        for hub in self.hubs:
+            await hub.aclose()
+
+
 def _demo_transports(
-    seed: int, sizes: Mapping[str, int]
+    tenant: str, seed: int, sizes: Mapping[str, int], loopback: DemoLoopback, key: RSAKey
 ) -> dict[Provider, httpx.AsyncBaseTransport]:
     from idv_gateway.simulators.didit import create_didit_app
     from idv_gateway.simulators.kayle import create_kayle_app
 
-    didit = create_didit_app(seed=seed, sessions=sizes["kyc"], business_sessions=sizes["kyb"])
-    kayle = create_kayle_app(seed=seed, sessions=sizes["kayle"])
+    delivery = httpx.ASGITransport(app=loopback)
+    didit_secret, kayle_secret = demo_webhook_secrets(tenant)
+    didit = create_didit_app(
+        seed=seed,
+        sessions=sizes["kyc"],
+        business_sessions=sizes["kyb"],
+        webhook_url=f"http://gateway.demo/webhooks/didit/{tenant}",
+        webhook_secret=didit_secret,
+        webhook_transport=delivery,
+    )
+    kayle = create_kayle_app(
+        seed=seed,
+        sessions=sizes["kayle"],
+        webhook_url=f"http://gateway.demo/webhooks/kayle/{tenant}",
+        webhook_secret=kayle_secret,
+        webhook_public_jwk=key.as_dict(private=False),
+        webhook_key_id="demo-gateway",
+        webhook_transport=delivery,
+    )
+    loopback.hubs += [didit.state.webhooks, kayle.state.webhooks]
+    loopback.simulators[(tenant, "didit")] = didit
+    loopback.simulators[(tenant, "kayle")] = kayle
     return {
         Provider.DIDIT: httpx.ASGITransport(app=didit),
         Provider.KAYLE: httpx.ASGITransport(app=kayle),
@@ -123,10 +178,11 @@ def _demo_transports(
 
 
 def demo_tenants(
-    settings: Settings,
+    settings: Settings, loopback: DemoLoopback
 ) -> list[tuple[TenantConfig, dict[Provider, httpx.AsyncBaseTransport]]]:
     """The embedded demo: `default` for open callers, and `acme` and `globex` (each over
-    its own simulated data) to show with two demo tokens that tenants see only their own."""
+    its own simulated data) to show with two demo tokens that tenants see only their own.
+    Their simulators push signed webhooks into the gateway (docs/live.md)."""
     access = {
         Provider.DIDIT: ProviderAccess(
             _DEMO_URLS[Provider.DIDIT], SecretStr(DEFAULT_DIDIT_API_KEY)
@@ -135,13 +191,24 @@ def demo_tenants(
             _DEMO_URLS[Provider.KAYLE], SecretStr(DEFAULT_KAYLE_API_KEY)
         ),
     }
+    key = RSAKey.generate_key(2048)  # the demo's own, in memory only
+
+    def webhooks(tenant: str) -> WebhookKeys:
+        didit, kayle = demo_webhook_secrets(tenant)
+        return WebhookKeys(
+            didit_secret=SecretStr(didit), kayle_secret=SecretStr(kayle), kayle_private_key=key
+        )
+
     chosen = [(DEFAULT_TENANT, settings.demo_seed, DEMO_SIZES)]
     chosen += [
         (name, settings.demo_seed + offset, DEMO_TENANT_SIZES)
         for offset, name in enumerate(DEMO_TENANTS, start=1)
     ]
     return [
-        (TenantConfig(name, dict(access)), _demo_transports(seed, sizes))
+        (
+            TenantConfig(name, dict(access), webhooks=webhooks(name)),
+            _demo_transports(name, seed, sizes, loopback, key),
+        )
         for name, seed, sizes in chosen
     ]
 
@@ -153,7 +220,9 @@ def with_transports(
     access = dict(tenant.access) if tenant is not None else {}
     for provider in transports:
         access.setdefault(provider, ProviderAccess(_DEMO_URLS[provider], SecretStr("")))
-    return TenantConfig(DEFAULT_TENANT if tenant is None else tenant.id, access)
+    if tenant is None:
+        return TenantConfig(DEFAULT_TENANT, access)
+    return dataclasses.replace(tenant, access=access)
 
 
 async def open_upstreams(

@@ -213,6 +213,10 @@ class FakeDidit:
     async def get_kyc(self, session_id: str) -> KycSession | None:
         return next((r for r in self.kyc_rows if r.provider_session_id == session_id), None)
 
+    def forget(self, session_id: str) -> int:
+        del session_id
+        return 0  # nothing cached: every read goes to the fake's rows
+
     async def get_kyb(self, session_id: str) -> KybSession | None:
         return next((r for r in self.kyb_rows if r.provider_session_id == session_id), None)
 
@@ -270,6 +274,10 @@ class FakeKayle:
         return CursorPage(
             rows=tuple(page), next_cursor=page[-1].provider_session_id if has_more else None
         )
+
+    def forget(self, session_id: str) -> int:
+        del session_id
+        return 0  # nothing cached: every read goes to the fake's rows
 
     async def get_session(self, session_id: str) -> KayleSession | None:
         return next((r for r in self.rows if r.provider_session_id == session_id), None)

@@ -182,36 +182,46 @@ async def test_a_body_that_stops_arriving_is_408_after_the_read_timeout() -> Non
     assert waited < 3
 
 
-async def test_a_websocket_upgrade_is_closed_not_a_500() -> None:
-    """With a WebSocket-capable server (uvicorn with `websockets`), an upgrade to
-    `/graphql` reached the HTTP-only GraphQL context and failed with a 500."""
+async def _upgrade(app: Any, protocols: list[str]) -> list[dict[str, Any]]:
+    sent: list[dict[str, Any]] = []
+    inbox = [{"type": "websocket.connect"}]
+
+    async def receive() -> dict[str, Any]:
+        return inbox.pop(0) if inbox else {"type": "websocket.disconnect", "code": 1000}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "websocket",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"gateway.test"),
+            (b"sec-websocket-protocol", ", ".join(protocols).encode()),
+        ],
+        "subprotocols": protocols,
+        "scheme": "ws",
+        "server": ("gateway.test", 80),
+        "client": ("127.0.0.1", 5000),
+        "asgi": {"version": "3.0"},
+        "state": {},
+    }
+    await app(scope, receive, send)
+    return sent
+
+
+async def test_websocket_upgrades_speak_only_graphql_transport_ws() -> None:
+    """An upgrade once reached the HTTP-only GraphQL context and failed with a 500; now
+    `graphql-transport-ws` is accepted and anything else is closed with 4406."""
     async with local_harness() as harness:
         app = harness.gateway._transport.app  # type: ignore[attr-defined]
-        sent: list[dict[str, Any]] = []
-        inbox = [{"type": "websocket.connect"}]
-
-        async def receive() -> dict[str, Any]:
-            return inbox.pop(0) if inbox else {"type": "websocket.disconnect", "code": 1000}
-
-        async def send(message: dict[str, Any]) -> None:
-            sent.append(message)
-
-        scope = {
-            "type": "websocket",
-            "path": "/graphql",
-            "raw_path": b"/graphql",
-            "query_string": b"",
-            "headers": [
-                (b"host", b"gateway.test"),
-                (b"sec-websocket-protocol", b"graphql-transport-ws"),
-            ],
-            "subprotocols": ["graphql-transport-ws"],
-            "scheme": "ws",
-            "server": ("gateway.test", 80),
-            "client": ("127.0.0.1", 5000),
-            "asgi": {"version": "3.0"},
-            "state": {},
-        }
-        await app(scope, receive, send)
-    assert [m["type"] for m in sent] == ["websocket.close"]
-    assert sent[0]["code"] == 1008 and "POST or GET /graphql" in sent[0]["reason"]
+        accepted = await _upgrade(app, ["graphql-transport-ws"])
+        legacy = await _upgrade(app, ["graphql-ws"])
+    assert accepted[0]["type"] == "websocket.accept"
+    assert accepted[0]["subprotocol"] == "graphql-transport-ws"
+    assert all(m.get("status", 200) < 500 for m in accepted + legacy)
+    closes = [m for m in legacy if m["type"] == "websocket.close"]
+    assert closes, legacy
+    assert closes[0]["code"] == 4406

@@ -40,7 +40,7 @@ class Admission:
         self.refused = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not is_graphql(scope):
+        if not is_graphql(scope) or _event_stream(scope):
             await self.app(scope, receive, send)
             return
         arrived = time.monotonic()
@@ -99,3 +99,12 @@ async def _overloaded(send: Send, *, retry_after: int) -> None:
         retryable=True,
         retryAfterSeconds=retry_after,
     )
+
+
+def _event_stream(scope: Scope) -> bool:
+    """An SSE subscription lasts for as long as the client listens: it counts against
+    `IDV_GATEWAY_MAX_SUBSCRIPTIONS`, not against the operations in flight."""
+    for name, value in scope.get("headers") or []:
+        if name == b"accept":
+            return b"text/event-stream" in value.lower()
+    return False

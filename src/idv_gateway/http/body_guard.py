@@ -40,10 +40,7 @@ class BodyGuard:
         self.read_seconds = read_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket":
-            await _refuse_websocket(receive, send)
-            return
-        if scope["type"] != "http":
+        if scope["type"] != "http":  # WebSocket messages are bounded by the server
             await self.app(scope, receive, send)
             return
         query_string: bytes = scope.get("query_string", b"")
@@ -247,20 +244,6 @@ def _json_errors(send: Send) -> Send:
         await _refuse(send, start["status"], text or "the request was refused", headers=kept)
 
     return wrapped
-
-
-async def _refuse_websocket(receive: Receive, send: Send) -> None:
-    """No WebSocket endpoint is served yet: close the handshake (the server answers 403)
-    instead of letting the HTTP-only GraphQL context fail on it (a 500)."""
-    message = await receive()
-    if message["type"] == "websocket.connect":
-        await send(
-            {
-                "type": "websocket.close",
-                "code": 1008,
-                "reason": "WebSocket is not served here; use POST or GET /graphql",
-            }
-        )
 
 
 async def _refuse(

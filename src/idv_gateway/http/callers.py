@@ -31,14 +31,26 @@ from idv_gateway.http.identity import (
     Unauthenticated,
 )
 from idv_gateway.http.responses import send_error
-from idv_gateway.http.scope import is_graphql
+from idv_gateway.http.scope import is_graphql, is_graphql_path
 from idv_gateway.observability.metrics import Metrics
 from idv_gateway.resilience.client_limits import ClientLimiter, upstream_budget
 from idv_gateway.service import SessionService
 from idv_gateway.tenants_file import DEFAULT_TENANT
 
-__all__ = ["CALLER", "TENANT", "CallerEdge", "Credentials", "ServedTenant", "TenantLookup"]
+__all__ = [
+    "ADMIT",
+    "CALLER",
+    "CURRENT_TENANT",
+    "TENANT",
+    "CallerEdge",
+    "Credentials",
+    "Refused",
+    "ServedTenant",
+    "TenantLookup",
+]
 
+ADMIT = "admit_caller"  # a socket without credentials in its upgrade: checks them later
+CURRENT_TENANT = "current_tenant"  # a long-lived stream looks its tenant up again
 CALLER = "caller"  # key of the verified caller in the ASGI scope's state
 TENANT = "tenant"  # key of the caller's `ServedTenant` in the ASGI scope's state
 _REALM = b'Bearer realm="idv-gateway"'
@@ -97,6 +109,9 @@ class CallerEdge:
         self.tenant_claim = tenant_claim
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and is_graphql_path(scope):
+            await self._websocket(scope, receive, send)
+            return
         if not is_graphql(scope):
             await self.app(scope, receive, send)
             return
@@ -105,40 +120,9 @@ class CallerEdge:
             await self.app(scope, receive, send)  # a CORS preflight, the GraphiQL page
             return
         try:
-            caller = await self._identify(scope, headers)
-            caller, tenant = self._tenant_of(caller)
-        except UnknownTenant as unknown:
-            self._refused("FORBIDDEN")
-            await send_error(send, status=403, message=str(unknown), code="FORBIDDEN")
-            return
-        except Unauthenticated as refused:
-            self._refused("UNAUTHENTICATED")
-            await _unauthenticated(send, refused)
-            return
-        except IdentityUnavailable as down:
-            logger.warning("caller not verified: %s", down)
-            self._refused("IDENTITY_UNAVAILABLE")
-            await send_error(
-                send,
-                status=503,
-                message=str(down),
-                code="IDENTITY_UNAVAILABLE",
-                headers=[(b"retry-after", b"5")],
-                retryable=True,
-            )
-            return
-        wait = tenant.requests.take(caller.client) or tenant.upstream_calls.wait(caller.client)
-        if wait is not None:
-            self._refused("RATE_LIMITED")
-            await send_error(
-                send,
-                status=429,
-                message=f"rate limit of this client reached; retry after {wait:g} s",
-                code="RATE_LIMITED",
-                headers=[(b"retry-after", f"{wait:g}".encode())],
-                retryable=True,
-                retryAfterSeconds=wait,
-            )
+            caller, tenant = await self.admit(scope, headers)
+        except Refused as refused:
+            await refused.send(send)
             return
         state = scope.setdefault("state", {})
         state[CALLER] = caller
@@ -148,6 +132,62 @@ class CallerEdge:
             await self.app(scope, receive, send)
         finally:
             token.var.reset(token)
+
+    async def admit(self, scope: Scope, headers: dict[bytes, bytes]) -> tuple[Caller, ServedTenant]:
+        """The verified caller and its tenant, counted against the tenant's limits; or
+        `Refused`, holding the HTTP answer (401, 403, 429 or 503) that says why."""
+        try:
+            caller = await self._identify(scope, headers)
+            caller, tenant = self._tenant_of(caller)
+        except UnknownTenant as unknown:
+            self._refused("FORBIDDEN")
+            raise Refused(403, str(unknown), "FORBIDDEN") from None
+        except Unauthenticated as refused:
+            self._refused("UNAUTHENTICATED")
+            raise Refused(
+                401, refused.reason, "UNAUTHENTICATED", [(b"www-authenticate", _challenge(refused))]
+            ) from None
+        except IdentityUnavailable as down:
+            logger.warning("caller not verified: %s", down)
+            self._refused("IDENTITY_UNAVAILABLE")
+            raise Refused(
+                503, str(down), "IDENTITY_UNAVAILABLE", [(b"retry-after", b"5")], retryable=True
+            ) from None
+        wait = tenant.requests.take(caller.client) or tenant.upstream_calls.wait(caller.client)
+        if wait is not None:
+            self._refused("RATE_LIMITED")
+            raise Refused(
+                429,
+                f"rate limit of this client reached; retry after {wait:g} s",
+                "RATE_LIMITED",
+                [(b"retry-after", f"{wait:g}".encode())],
+                retryable=True,
+                retry_after=wait,
+            )
+        return caller, tenant
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A socket's credential is in its upgrade request or, since browsers cannot set
+        headers on one, in `connection_init`'s payload: then the GraphQL layer calls
+        `state[ADMIT]` with it (and closes with 4403 when it is refused)."""
+        headers = dict(scope.get("headers") or [])
+        state = scope.setdefault("state", {})
+        tenants = self.tenants
+        if b"authorization" in headers or b"x-api-key" in headers:
+            try:
+                caller, tenant = await self.admit(scope, headers)
+            except Refused as refused:
+                await _refuse_handshake(receive, send, refused)
+                return
+            state[CALLER], state[TENANT] = caller, tenant
+        else:
+
+            async def admit_later(credentials: dict[bytes, bytes]) -> tuple[Caller, ServedTenant]:
+                return await self.admit(scope, {**headers, **credentials})
+
+            state[ADMIT] = admit_later
+        state[CURRENT_TENANT] = tenants.find
+        await self.app(scope, receive, send)
 
     def _refused(self, code: str) -> None:
         if self.metrics is not None:
@@ -229,15 +269,54 @@ def wants_graphiql(scope: Scope, headers: dict[bytes, bytes]) -> bool:
     )
 
 
-async def _unauthenticated(send: Send, refused: Unauthenticated) -> None:
+def _challenge(refused: Unauthenticated) -> bytes:
     challenge = _REALM
     if refused.presented:
         description = refused.reason.replace('"', "'").encode("ascii", "replace")
         challenge += b', error="invalid_token", error_description="' + description + b'"'
-    await send_error(
-        send,
-        status=401,
-        message=refused.reason,
-        code="UNAUTHENTICATED",
-        headers=[(b"www-authenticate", challenge)],
-    )
+    return challenge
+
+
+class Refused(Exception):
+    """A caller turned away at the edge, with the answer it gets."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        code: str,
+        headers: list[tuple[bytes, bytes]] | None = None,
+        *,
+        retryable: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code
+        self.headers = headers or []
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+    async def send(self, send: Send) -> None:
+        extra: dict[str, float | bool] = {}
+        if self.retryable:
+            extra["retryable"] = True
+        if self.retry_after is not None:
+            extra["retryAfterSeconds"] = self.retry_after
+        await send_error(
+            send,
+            status=self.status,
+            message=self.message,
+            code=self.code,
+            headers=self.headers,
+            **extra,
+        )
+
+
+async def _refuse_handshake(receive: Receive, send: Send, refused: Refused) -> None:
+    """Closing before accepting: the server answers the upgrade with HTTP 403."""
+    message = await receive()
+    if message["type"] == "websocket.connect":
+        reason = f"{refused.code}: {refused.message}"[:120]
+        await send({"type": "websocket.close", "code": 4403, "reason": reason})

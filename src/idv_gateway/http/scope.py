@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from starlette.types import Message, Receive, Scope
 
-__all__ = ["GRAPHQL_PATH", "GRAPHQL_REQUEST", "is_graphql", "own_state", "replay_body"]
+__all__ = [
+    "GRAPHQL_PATH",
+    "GRAPHQL_REQUEST",
+    "is_graphql",
+    "is_graphql_path",
+    "own_state",
+    "replay_body",
+]
 
 GRAPHQL_PATH = "/graphql"
 # Key in the ASGI scope's state: a `/graphql` JSON body, parsed once by `BodyGuard`.
@@ -20,8 +27,12 @@ def own_state(scope: Scope) -> None:
 
 
 def is_graphql(scope: Scope) -> bool:
+    return scope["type"] == "http" and is_graphql_path(scope)
+
+
+def is_graphql_path(scope: Scope) -> bool:
     path: str = scope.get("path", "")
-    return scope["type"] == "http" and path.rstrip("/") == GRAPHQL_PATH
+    return path.rstrip("/") == GRAPHQL_PATH
 
 
 def replay_body(body: bytes, receive: Receive) -> Receive:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.responses import Response
@@ -94,6 +94,19 @@ class Metrics:
             "idv_gateway_tenants_reloads_total",
             "Re-reads of the tenants file by outcome (applied, unchanged, rejected).",
             ["outcome"],
+            registry=self.registry,
+        )
+        self.webhooks = Counter(
+            "idv_gateway_webhooks_total",
+            "Provider webhooks received, by outcome (accepted, duplicate, ignored, "
+            "bad_signature, missing_signature, stale, undecryptable, bad_body, "
+            "not_configured, unknown_receiver).",
+            ["provider", "tenant", "outcome"],
+            registry=self.registry,
+        )
+        self.subscriptions = Gauge(
+            "idv_gateway_subscriptions_active",
+            "GraphQL subscriptions this worker holds (WebSocket and SSE).",
             registry=self.registry,
         )
         self._live = _LiveCollector()

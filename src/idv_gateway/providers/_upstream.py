@@ -286,3 +286,15 @@ class Upstream:
         return await self._cache.get_or_fetch(
             (self.provider.value, self._fingerprint, key), fetch, ttl, fresh=fresh
         )
+
+    def forget(self, match: Callable[[Hashable], bool]) -> int:
+        """Evicts this provider's cached answers whose key `match`es (a webhook said
+        they changed); returns how many entries and running fetches it let go."""
+        if self._cache is None:
+            return 0
+        own = (self.provider.value, self._fingerprint)
+
+        def ours(key: Hashable) -> bool:
+            return isinstance(key, tuple) and key[:2] == own and match(key[2])
+
+        return self._cache.evict(ours)

@@ -57,6 +57,9 @@ class DiditPort(Protocol):
 
     async def get_kyb(self, session_id: str) -> KybSession | None: ...
 
+    def forget(self, session_id: str) -> int:
+        """Evicts what the cache holds of the session and of the lists (it changed)."""
+
 
 class KaylePort(Protocol):
     provider: Provider
@@ -73,3 +76,6 @@ class KaylePort(Protocol):
     ) -> CursorPage[KayleSession]: ...
 
     async def get_session(self, session_id: str) -> KayleSession | None: ...
+
+    def forget(self, session_id: str) -> int:
+        """Evicts what the cache holds of the session and of the lists (it changed)."""

@@ -19,6 +19,8 @@ from idv_gateway.schema.limits import QueryLimits
 from idv_gateway.schema.policy_directives import declare_policy
 from idv_gateway.schema.query import Query
 from idv_gateway.schema.sdl import client_sdl
+from idv_gateway.schema.streams import SubscriptionsOnlyOnStreams
+from idv_gateway.schema.subscription import Subscription
 
 __all__ = ["GatewayContext", "Info", "build_schema", "export_sdl"]
 
@@ -38,12 +40,18 @@ def build_schema(metrics: Metrics | None = None) -> strawberry.Schema:
     """`metrics`: count and time every operation (the served schema passes its app's)."""
     # QueryLimits first: it sets the parse options and rules the document cache keys on,
     # and its shape check refuses a document before validation runs.
-    extensions: list[Any] = [QueryLimits, CachedDocuments, AuditOperation]
+    extensions: list[Any] = [
+        QueryLimits,
+        SubscriptionsOnlyOnStreams,
+        CachedDocuments,
+        AuditOperation,
+    ]
     if metrics is not None:
         extensions.append(lambda: OperationObserver(metrics=metrics))
     _declare_policy_once()
     schema = _Schema(
         query=Query,
+        subscription=Subscription,
         types=[KycSession, KybSession, KayleSession],
         extensions=extensions,
         federation_version=FEDERATION_VERSION,
@@ -55,7 +63,9 @@ def build_schema(metrics: Metrics | None = None) -> strawberry.Schema:
 @functools.cache
 def _declare_policy_once() -> None:
     """Before the served schema is built: its `@link` imports are read from the fields."""
-    walk = _Schema(query=Query, types=[KycSession, KybSession, KayleSession])
+    walk = _Schema(
+        query=Query, subscription=Subscription, types=[KycSession, KybSession, KayleSession]
+    )
     definitions = [
         concrete.definition
         for concrete in walk.schema_converter.type_map.values()
@@ -63,6 +73,7 @@ def _declare_policy_once() -> None:
     ]
     # Federation builds its own root type around ours: the root fields live on ours.
     definitions.append(Query.__strawberry_definition__)  # type: ignore[attr-defined]
+    definitions.append(Subscription.__strawberry_definition__)  # type: ignore[attr-defined]
     declare_policy(definitions, walk.config.name_converter.get_graphql_name)
 
 

@@ -198,6 +198,8 @@ _TABLE: Mapping[str, tuple[str, str]] = {
     # Roots.
     "Query": ("", "_entities _service sessions kycSessions kybSessions kayleSessions node nodes"),
     "_Service": ("", "sdl"),
+    "Subscription": ("", "sessionEvents session"),
+    "SessionEvent": ("", "eventId type occurredAt status providerStatus sessionId session"),
 }
 
 PERSONAL: frozenset[str] = frozenset(
@@ -212,7 +214,7 @@ DECISION_FIELDS = frozenset({"KycSession.decision", "KybSession.decision"})
 SESSION_ROOT_FIELDS = frozenset(
     f"Query.{name}"
     for name in ("sessions", "kycSessions", "kybSessions", "kayleSessions", "node", "nodes")
-) | {"Query._entities"}
+) | {"Query._entities", "Subscription.sessionEvents", "Subscription.session"}
 # Filter input fields whose values are personal data: filtering by them would let a caller
 # without `pii:read` probe for a person (by name, email, document number, user reference).
 FILTER_FIELDS_NEEDING_PII = frozenset({"search", "vendor_data", "didit_internal_id"})

@@ -20,8 +20,16 @@ from idv_gateway.domain import (
     SessionFilter,
     SessionSource,
 )
+from idv_gateway.domain.events import SessionEvent
 from idv_gateway.domain.filters import SourceFilter, source_of
 from idv_gateway.errors import BadUserInput
+from idv_gateway.events import (
+    Deduplicator,
+    EventBus,
+    InProcessBus,
+    InProcessDeduplicator,
+    Subscription,
+)
 from idv_gateway.feed.engine import FeedPage, read_page
 from idv_gateway.feed.hints import FirstPageHints, Hint
 from idv_gateway.pagination import CursorCodec, FeedCursor, SourceState, filter_digest
@@ -68,12 +76,33 @@ class SessionService:
         kayle: KaylePort | None,
         codec: CursorCodec,
         hint_reuse_seconds: float = 5.0,
+        bus: EventBus | None = None,
+        dedup: Deduplicator | None = None,
     ) -> None:
-        """`hint_reuse_seconds`: how long a first page keeps its read plan (the list TTL)."""
+        """`hint_reuse_seconds`: how long a first page keeps its read plan (the list TTL).
+        `bus` and `dedup` outlive the service when a tenant's configuration changes."""
         self._didit = didit
         self._kayle = kayle
         self._codec = codec
         self._hints = FirstPageHints(reuse_seconds=hint_reuse_seconds)
+        self.bus: EventBus = bus if bus is not None else InProcessBus()
+        self._dedup: Deduplicator = dedup if dedup is not None else InProcessDeduplicator()
+
+    # -- live events ------------------------------------------------------------------
+    async def receive_event(self, event: SessionEvent) -> bool:
+        """A verified provider event: False for a replay (already received); otherwise
+        the session's cached answers are dropped, so the next read is fresh, and the
+        event goes to the subscribers."""
+        if not await self._dedup.first_seen(event.event_id):
+            return False
+        port = self._kayle if event.source is SessionSource.KAYLE else self._didit
+        if port is not None:
+            port.forget(event.provider_session_id)
+        await self.bus.publish(event)
+        return True
+
+    def subscribe(self, *, max_queued: int) -> Subscription:
+        return self.bus.subscribe(max_queued=max_queued)
 
     async def page(
         self,

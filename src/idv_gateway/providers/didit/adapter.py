@@ -8,6 +8,7 @@ merged order and honest filters impossible.
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from datetime import UTC, date, datetime, time, timedelta
 
 from pydantic import ValidationError
@@ -215,6 +216,17 @@ class DiditProvider:
         return await self._upstream.cached(
             ("decision", session_id), lambda: fetch_decision(self._upstream, session_id), ttl
         )
+
+    def forget(self, session_id: str) -> int:
+        """After a webhook: the session's decision and every cached list page (KYC and
+        KYB rows come from the one list route, and a search page may hold the session)."""
+
+        def stale(key: Hashable) -> bool:
+            return key == ("decision", session_id) or (
+                isinstance(key, tuple) and key[:2] == ("GET", LIST_PATH)
+            )
+
+        return self._upstream.forget(stale)
 
     async def get_kyc(self, session_id: str) -> KycSession | None:
         """Didit has no row-by-id route; `search=<full UUID>` looks up `session_id`."""

@@ -7,6 +7,7 @@ its attempts, and they come in the same round trip.
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from datetime import UTC, datetime, timedelta
 
 from pydantic import ValidationError
@@ -67,6 +68,16 @@ class KayleProvider:
 
     def __init__(self, *, upstream: Upstream) -> None:
         self._upstream = upstream
+
+    def forget(self, session_id: str) -> int:
+        """After a webhook: the session itself and every cached list page."""
+
+        def stale(key: Hashable) -> bool:
+            return key == ("GET", f"/v1/sessions/{session_id}") or (
+                isinstance(key, tuple) and key[:2] == ("GET", "/v1/sessions")
+            )
+
+        return self._upstream.forget(stale)
 
     async def probe(self, within: float) -> str | None:
         """Readiness: the cheapest authenticated read (one row of the list)."""
